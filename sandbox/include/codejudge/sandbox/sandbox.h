@@ -1,0 +1,143 @@
+// Runs one untrusted command under namespaces, seccomp-bpf, cgroups and rlimits.
+// Knows nothing of problems, languages or HTTP. Never throws across this API.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace codejudge::sandbox {
+
+enum class Status {
+  kOk,  // exited with code 0
+  kRuntimeError,  // non-zero exit code or fatal signal
+  kTimeLimit,  // CPU time (whole process tree) or wall time exceeded
+  kMemoryLimit,  // the cgroup's OOM killer fired (or an allocation hit the rlimit fallback)
+  kOutputLimit,  // a stream went past output_bytes, or a file past file_size_bytes
+  kSecurityError,  // killed by the seccomp filter
+  kInternalError,  // the sandbox itself failed; never the program's fault
+};
+
+// "OK", "RE", "TLE", "MLE", "OLE", "SE", "IE".
+const char* status_name(Status status);
+
+struct Limits {
+  uint64_t cpu_ms = 2000;  // CPU time of the whole process tree, enforced
+  uint64_t wall_ms = 0;  // wall-clock fuse; 0 means 3 * cpu_ms + 1000
+  uint64_t memory_bytes = 256ull << 20;  // cgroup memory limit (RSS + page cache + tmpfs)
+  uint64_t output_bytes = 64ull << 10;  // per stream (stdout, stderr)
+  uint32_t processes = 64;  // processes and threads together
+  uint64_t file_size_bytes = 16ull << 20;  // largest file the program may write
+  uint32_t open_files = 256;  // RLIMIT_NOFILE
+  uint64_t tmpfs_bytes = 64ull << 20;  // size of each of /tmp and the private /work
+  uint64_t stack_bytes = 0;  // RLIMIT_STACK; 0 means as large as the memory limit
+};
+
+struct Bind {
+  std::string host_path;
+  std::string sandbox_path;  // empty means the same as host_path
+  bool writable = false;
+};
+
+struct RunSpec {
+  std::vector<std::string> argv;  // argv[0] is looked up in PATH inside the sandbox
+  std::vector<std::string> env;  // "NAME=value"; the caller's environment never leaks in
+  Limits limits;
+  // Standard input: the bytes in stdin_data, or the file at stdin_path when set.
+  std::string stdin_data;
+  std::string stdin_path;
+  // Extra read-only (or writable) bind mounts on top of the default root.
+  std::vector<Bind> binds;
+  // A host directory mounted at /work; empty gives a fresh private tmpfs. The
+  // caller owns it (see ScratchDir) and it must be writable by the sandbox uid.
+  std::string work_dir;
+  std::string cwd = "/work";
+};
+
+struct Result {
+  Status status = Status::kInternalError;
+  int exit_code = -1;  // valid when the program exited
+  int signal = 0;  // the fatal signal, 0 if none
+  uint64_t cpu_ms = 0;
+  uint64_t wall_ms = 0;
+  uint64_t memory_bytes = 0;  // peak of the run's cgroup (or max RSS without cgroups)
+  std::string stdout_data;
+  std::string stderr_data;
+  bool stdout_truncated = false;
+  bool stderr_truncated = false;
+  std::string message;  // why, for anything but OK: the limit, the signal, the syscall, the IE step
+};
+
+// What the host offers; filled once by Sandbox::create and printed by `codejudge doctor`.
+struct HostReport {
+  bool user_namespaces = false;
+  bool network_namespace = false;  // one pre-made empty network namespace is reused
+  bool seccomp = false;
+  bool seccomp_notify = false;  // lets us name the syscall the filter stopped
+  int cgroup_version = 0;  // 1, 2, or 0 when cgroups are not usable
+  std::string cgroup_root;  // where run cgroups are created (v2) or the memory hierarchy (v1)
+  std::vector<std::string> cgroup_controllers;
+  std::vector<std::string> warnings;  // degraded modes, each said once at start-up
+  bool safe() const;  // true when isolation is complete enough to run untrusted code
+};
+
+struct Options {
+  uint32_t uid_base = 61000;  // outside uid/gid of run slot i is uid_base + i
+  uint32_t uid_count = 256;  // number of slots: the most runs at once
+  std::string state_dir = "/run/codejudge";  // empty mount point for new roots
+  std::string cgroup_root;  // override: an existing delegated cgroup (v2) to nest runs under
+  // Host paths mounted read-only in every sandbox at the same place, when they exist.
+  std::vector<std::string> ro_paths = {"/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32",
+                                       "/etc/alternatives", "/etc/ld.so.cache",
+                                       "/etc/java-17-openjdk", "/etc/ssl/certs/java"};
+};
+
+class Sandbox {
+ public:
+  // Probes the host and prepares shared state (network namespace, seccomp program, cgroup
+  // parent). Returns nullptr with *error set when the sandbox cannot run at all.
+  static std::unique_ptr<Sandbox> create(const Options& options, std::string* error);
+  ~Sandbox();
+  Sandbox(const Sandbox&) = delete;
+  Sandbox& operator=(const Sandbox&) = delete;
+
+  // Thread-safe: runs may proceed concurrently, up to uid_count at once (more wait).
+  Result run(const RunSpec& spec);
+
+  const HostReport& report() const;
+
+  struct Impl;
+
+ private:
+  explicit Sandbox(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// A host directory backed by its own size-limited tmpfs, for files that must outlive one
+// run (a compiler's output). Removing it is an unmount: no path the program made, symlinks
+// included, is ever followed by host-side cleanup.
+class ScratchDir {
+ public:
+  // Creates a directory under parent and mounts a tmpfs of size_bytes on it, writable by
+  // every sandbox uid (it is only ever mounted into the runs it is given to). Returns
+  // nullptr with *error set on failure.
+  static std::unique_ptr<ScratchDir> create(const std::string& parent, uint64_t size_bytes,
+                                            std::string* error);
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+
+  const std::string& path() const { return path_; }
+  // Writes a file (never through a symlink) readable by the sandbox.
+  bool write_file(const std::string& name, const std::string& data, std::string* error) const;
+  // Reads a regular file without following symlinks, at most max_bytes.
+  std::optional<std::string> read_file(const std::string& name, uint64_t max_bytes) const;
+
+ private:
+  explicit ScratchDir(std::string path) : path_(std::move(path)) {}
+  std::string path_;
+};
+
+}  // namespace codejudge::sandbox
