@@ -11,11 +11,11 @@
 namespace codejudge::sandbox {
 
 enum class Status {
-  kOk,  // exited with code 0
-  kRuntimeError,  // non-zero exit code or fatal signal
-  kTimeLimit,  // CPU time (whole process tree) or wall time exceeded
-  kMemoryLimit,  // the cgroup's OOM killer fired (or an allocation hit the rlimit fallback)
-  kOutputLimit,  // a stream went past output_bytes, or a file past file_size_bytes
+  kOk,             // exited with code 0
+  kRuntimeError,   // non-zero exit code or fatal signal
+  kTimeLimit,      // CPU time (whole process tree) or wall time exceeded
+  kMemoryLimit,    // the cgroup's OOM killer fired (or an allocation hit the rlimit fallback)
+  kOutputLimit,    // a stream went past output_bytes, or a file past file_size_bytes
   kSecurityError,  // killed by the seccomp filter
   kInternalError,  // the sandbox itself failed; never the program's fault
 };
@@ -24,15 +24,15 @@ enum class Status {
 const char* status_name(Status status);
 
 struct Limits {
-  uint64_t cpu_ms = 2000;  // CPU time of the whole process tree, enforced
-  uint64_t wall_ms = 0;  // wall-clock fuse; 0 means 3 * cpu_ms + 1000
-  uint64_t memory_bytes = 256ull << 20;  // cgroup memory limit (RSS + page cache + tmpfs)
-  uint64_t output_bytes = 64ull << 10;  // per stream (stdout, stderr)
-  uint32_t processes = 64;  // processes and threads together
+  uint64_t cpu_ms = 2000;                  // CPU time of the whole process tree, enforced
+  uint64_t wall_ms = 0;                    // wall-clock fuse; 0 means 3 * cpu_ms + 1000
+  uint64_t memory_bytes = 256ull << 20;    // cgroup memory limit (RSS + page cache + tmpfs)
+  uint64_t output_bytes = 64ull << 10;     // per stream (stdout, stderr)
+  uint32_t processes = 64;                 // processes and threads together
   uint64_t file_size_bytes = 16ull << 20;  // largest file the program may write
-  uint32_t open_files = 256;  // RLIMIT_NOFILE
-  uint64_t tmpfs_bytes = 64ull << 20;  // size of each of /tmp and the private /work
-  uint64_t stack_bytes = 0;  // RLIMIT_STACK; 0 means as large as the memory limit
+  uint32_t open_files = 256;               // RLIMIT_NOFILE
+  uint64_t tmpfs_bytes = 64ull << 20;      // size of each of /tmp and the private /work
+  uint64_t stack_bytes = 0;                // RLIMIT_STACK; 0 means as large as the memory limit
 };
 
 struct Bind {
@@ -43,7 +43,7 @@ struct Bind {
 
 struct RunSpec {
   std::vector<std::string> argv;  // argv[0] is looked up in PATH inside the sandbox
-  std::vector<std::string> env;  // "NAME=value"; the caller's environment never leaks in
+  std::vector<std::string> env;   // "NAME=value"; the caller's environment never leaks in
   Limits limits;
   // Standard input: the bytes in stdin_data, or the file at stdin_path when set.
   std::string stdin_data;
@@ -59,7 +59,7 @@ struct RunSpec {
 struct Result {
   Status status = Status::kInternalError;
   int exit_code = -1;  // valid when the program exited
-  int signal = 0;  // the fatal signal, 0 if none
+  int signal = 0;      // the fatal signal, 0 if none
   uint64_t cpu_ms = 0;
   uint64_t wall_ms = 0;
   uint64_t memory_bytes = 0;  // peak of the run's cgroup (or max RSS without cgroups)
@@ -76,22 +76,29 @@ struct HostReport {
   bool network_namespace = false;  // one pre-made empty network namespace is reused
   bool seccomp = false;
   bool seccomp_notify = false;  // lets us name the syscall the filter stopped
-  int cgroup_version = 0;  // 1, 2, or 0 when cgroups are not usable
-  std::string cgroup_root;  // where run cgroups are created (v2) or the memory hierarchy (v1)
+  int cgroup_version = 0;       // 1, 2, or 0 when cgroups are not usable
+  std::string cgroup_root;      // where run cgroups are created (v2) or the memory hierarchy (v1)
   std::vector<std::string> cgroup_controllers;
   std::vector<std::string> warnings;  // degraded modes, each said once at start-up
   bool safe() const;  // true when isolation is complete enough to run untrusted code
 };
 
 struct Options {
-  uint32_t uid_base = 61000;  // outside uid/gid of run slot i is uid_base + i
-  uint32_t uid_count = 256;  // number of slots: the most runs at once
+  uint32_t uid_base = 61000;                 // outside uid/gid of run slot i is uid_base + i
+  uint32_t uid_count = 256;                  // number of slots: the most runs at once
   std::string state_dir = "/run/codejudge";  // empty mount point for new roots
   std::string cgroup_root;  // override: an existing delegated cgroup (v2) to nest runs under
   // Host paths mounted read-only in every sandbox at the same place, when they exist.
-  std::vector<std::string> ro_paths = {"/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32",
-                                       "/etc/alternatives", "/etc/ld.so.cache",
-                                       "/etc/java-17-openjdk", "/etc/ssl/certs/java"};
+  std::vector<std::string> ro_paths = {"/usr",
+                                       "/bin",
+                                       "/sbin",
+                                       "/lib",
+                                       "/lib64",
+                                       "/lib32",
+                                       "/etc/alternatives",
+                                       "/etc/ld.so.cache",
+                                       "/etc/java-17-openjdk",
+                                       "/etc/ssl/certs/java"};
 };
 
 class Sandbox {

@@ -1,0 +1,818 @@
+#include "codejudge/sandbox/sandbox.h"
+
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "cgroup.h"
+#include "child.h"
+#include "fd.h"
+#include "seccomp_policy.h"
+
+namespace codejudge::sandbox {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr uid_t kInsideUid = 1000;  // the program's uid and gid as it sees them
+constexpr size_t kReadChunk = 65536;
+
+uint64_t ms_since(Clock::time_point start) {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count());
+}
+
+struct Pipe {
+  UniqueFd read, write;
+  bool open(std::string* error) {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+      *error = errno_message("pipe2");
+      return false;
+    }
+    read.reset(fds[0]);
+    write.reset(fds[1]);
+    return true;
+  }
+};
+
+// One pre-made empty network namespace shared by every run: creating a fresh one per run
+// costs milliseconds (more under load), and an empty one isolates just as well.
+UniqueFd make_empty_netns(std::string* error) {
+  UniqueFd result;
+  std::thread worker([&] {
+    // Namespaces of a thread: unshare here leaves the rest of the process alone.
+    if (unshare(CLONE_NEWNET) != 0) {
+      *error = errno_message("unshare(CLONE_NEWNET)");
+      return;
+    }
+    result.reset(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
+    if (!result.valid()) *error = errno_message("open /proc/thread-self/ns/net");
+  });
+  worker.join();
+  return result;
+}
+
+// Can this host give a forked process a new user namespace? Probed once.
+bool probe_user_namespace() {
+  pid_t pid = static_cast<pid_t>(syscall(SYS_clone, SIGCHLD, nullptr, nullptr, nullptr, 0));
+  if (pid == 0) _exit(unshare(CLONE_NEWUSER) == 0 ? 0 : 1);
+  if (pid < 0) return false;
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+bool probe_seccomp_notify(const SeccompProgram& program) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+    sock_fprog prog{static_cast<unsigned short>(program.instructions.size()),
+                    const_cast<sock_filter*>(program.instructions.data())};
+    long fd =
+        syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+    _exit(fd >= 0 ? 0 : 1);
+  }
+  if (pid < 0) return false;
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+}  // namespace
+
+const char* status_name(Status status) {
+  switch (status) {
+    case Status::kOk:
+      return "OK";
+    case Status::kRuntimeError:
+      return "RE";
+    case Status::kTimeLimit:
+      return "TLE";
+    case Status::kMemoryLimit:
+      return "MLE";
+    case Status::kOutputLimit:
+      return "OLE";
+    case Status::kSecurityError:
+      return "SE";
+    case Status::kInternalError:
+      return "IE";
+  }
+  return "IE";
+}
+
+bool HostReport::safe() const {
+  return network_namespace && seccomp && cgroup_version != 0;
+}
+
+// A thread that runs tasks for one slot. On cgroup v1 it lives in the slot's cgroups, so
+// the children it clones are born there (see cgroup.h for why nothing is migrated).
+class Launcher {
+ public:
+  Launcher() : thread_([this] { loop(); }) {}
+  ~Launcher() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  // Runs task on the launcher thread and waits for it.
+  void execute(const std::function<void()>& task) {
+    std::unique_lock lock(mutex_);
+    task_ = &task;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return task_ == nullptr; });
+  }
+
+ private:
+  void loop() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      cv_.wait(lock, [&] { return stop_ || task_ != nullptr; });
+      if (stop_) return;
+      (*task_)();
+      task_ = nullptr;
+      cv_.notify_all();
+    }
+  }
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  const std::function<void()>* task_ = nullptr;
+  bool stop_ = false;
+  std::thread thread_;  // last: starts after the members above exist
+};
+
+struct Sandbox::Impl {
+  Options options;
+  HostReport report;
+  UniqueFd netns;
+  SeccompProgram seccomp;
+  std::unique_ptr<CgroupManager> cgroups;
+  std::string root_dir;           // staging mount point for new roots
+  std::vector<MountOp> base_ops;  // the default root: system binds, /dev, /proc
+
+  std::mutex slots_mutex;
+  std::condition_variable slots_cv;
+  std::vector<uint32_t> free_slots;
+  // v1 only, one per slot, made on first use; declared after cgroups so they stop first.
+  std::vector<std::unique_ptr<Launcher>> launchers;
+  std::vector<std::string> launcher_errors;
+
+  // The slot's launcher, joined to the slot's cgroups; nullptr with *error on failure.
+  Launcher* launcher(uint32_t slot, std::string* error) {
+    std::lock_guard lock(slots_mutex);
+    if (!launchers[slot]) {
+      auto made = std::make_unique<Launcher>();
+      bool joined = false;
+      made->execute([&] { joined = cgroups->join_slot(slot, error); });
+      if (!joined) return nullptr;
+      launchers[slot] = std::move(made);
+    }
+    return launchers[slot].get();
+  }
+
+  uint32_t acquire_slot() {
+    std::unique_lock lock(slots_mutex);
+    slots_cv.wait(lock, [&] { return !free_slots.empty(); });
+    uint32_t slot = free_slots.back();
+    free_slots.pop_back();
+    return slot;
+  }
+  void release_slot(uint32_t slot) {
+    {
+      std::lock_guard lock(slots_mutex);
+      free_slots.push_back(slot);
+    }
+    slots_cv.notify_one();
+  }
+
+  void add_path_ops(const std::string& host_path, const std::string& sandbox_path, bool writable,
+                    std::vector<MountOp>* ops) const;
+  void build_base_ops();
+  Result run(const RunSpec& spec);
+};
+
+namespace {
+
+// mkdir ops for every missing ancestor of path under root ("/a/b/c" -> /a, /a/b).
+void add_parent_dirs(const std::string& root, const std::string& path, std::vector<MountOp>* ops) {
+  for (size_t pos = path.find('/', 1); pos != std::string::npos; pos = path.find('/', pos + 1)) {
+    ops->push_back({MountOp::Kind::kMkdir, root + path.substr(0, pos), "", 0});
+  }
+}
+
+// Flags of the source mount that a read-only remount must keep (noexec stays noexec).
+unsigned long kept_flags(const std::string& path) {
+  struct statvfs st {};
+  if (statvfs(path.c_str(), &st) != 0) return 0;
+  unsigned long flags = 0;
+  if (st.f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
+  if (st.f_flag & ST_NOATIME) flags |= MS_NOATIME;
+  if (st.f_flag & ST_NODIRATIME) flags |= MS_NODIRATIME;
+  if (st.f_flag & ST_RELATIME) flags |= MS_RELATIME;
+  return flags;
+}
+
+}  // namespace
+
+void Sandbox::Impl::add_path_ops(const std::string& host_path, const std::string& sandbox_path,
+                                 bool writable, std::vector<MountOp>* ops) const {
+  struct stat st {};
+  if (lstat(host_path.c_str(), &st) != 0) return;
+  const std::string target = root_dir + sandbox_path;
+  add_parent_dirs(root_dir, sandbox_path, ops);
+  if (S_ISLNK(st.st_mode) && host_path == sandbox_path) {
+    // Merged-/usr hosts have /bin -> usr/bin: mirror the link, the target is bound anyway.
+    char link[4096];
+    ssize_t n = readlink(host_path.c_str(), link, sizeof link - 1);
+    if (n <= 0) return;
+    ops->push_back({MountOp::Kind::kSymlink, target, std::string(link, static_cast<size_t>(n)), 0});
+    return;
+  }
+  if (stat(host_path.c_str(), &st) != 0) return;
+  ops->push_back(
+      {S_ISDIR(st.st_mode) ? MountOp::Kind::kMkdir : MountOp::Kind::kTouch, target, "", 0});
+  ops->push_back({writable ? MountOp::Kind::kBindWritable : MountOp::Kind::kBindReadOnly, target,
+                  host_path, kept_flags(host_path)});
+}
+
+void Sandbox::Impl::build_base_ops() {
+  for (const std::string& path : options.ro_paths) add_path_ops(path, path, false, &base_ops);
+  // /dev: only the harmless character devices, on a tmpfs of its own.
+  base_ops.push_back({MountOp::Kind::kMkdir, root_dir + "/dev", "", 0});
+  base_ops.push_back({MountOp::Kind::kTmpfs, root_dir + "/dev", "size=64k,nr_inodes=64,mode=0755",
+                      MS_NOSUID | MS_NOEXEC});
+  for (const char* dev : {"/dev/null", "/dev/zero", "/dev/random", "/dev/urandom"}) {
+    base_ops.push_back({MountOp::Kind::kTouch, root_dir + dev, "", 0});
+    base_ops.push_back({MountOp::Kind::kBindDevice, root_dir + dev, dev, 0});
+  }
+  base_ops.push_back({MountOp::Kind::kSymlink, root_dir + "/dev/fd", "/proc/self/fd", 0});
+  base_ops.push_back({MountOp::Kind::kSymlink, root_dir + "/dev/stdin", "/proc/self/fd/0", 0});
+  base_ops.push_back({MountOp::Kind::kSymlink, root_dir + "/dev/stdout", "/proc/self/fd/1", 0});
+  base_ops.push_back({MountOp::Kind::kSymlink, root_dir + "/dev/stderr", "/proc/self/fd/2", 0});
+  base_ops.push_back({MountOp::Kind::kMkdir, root_dir + "/proc", "", 0});
+  base_ops.push_back({MountOp::Kind::kProc, root_dir + "/proc", "", 0});
+  base_ops.push_back({MountOp::Kind::kMkdir, root_dir + "/tmp", "", 0});
+  base_ops.push_back({MountOp::Kind::kMkdir, root_dir + "/work", "", 0});
+}
+
+std::unique_ptr<Sandbox> Sandbox::create(const Options& options, std::string* error) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  HostReport& report = impl->report;
+  if (geteuid() != 0) {
+    *error = "the sandbox must run as root (it creates namespaces, mounts and cgroups)";
+    return nullptr;
+  }
+  if (options.uid_count == 0) {
+    *error = "uid_count must be at least 1";
+    return nullptr;
+  }
+  // The staging mount point: an empty directory each run mounts its new root over, inside
+  // its own mount namespace (the host never sees those mounts).
+  impl->root_dir = options.state_dir + "/root";
+  if (mkdir(options.state_dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    *error = errno_message("mkdir " + options.state_dir);
+    return nullptr;
+  }
+  if (mkdir(impl->root_dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    *error = errno_message("mkdir " + impl->root_dir);
+    return nullptr;
+  }
+
+  std::string netns_error;
+  impl->netns = make_empty_netns(&netns_error);
+  report.network_namespace = impl->netns.valid();
+  if (!report.network_namespace) {
+    *error = "cannot create a network namespace: " + netns_error;
+    return nullptr;
+  }
+
+  std::string seccomp_error;
+  if (!build_seccomp_program(true, &impl->seccomp, &seccomp_error)) {
+    *error = "cannot build the seccomp filter: " + seccomp_error;
+    return nullptr;
+  }
+  report.seccomp = true;
+  report.seccomp_notify = probe_seccomp_notify(impl->seccomp);
+  if (!report.seccomp_notify) {
+    // Older kernels: the filter kills instead, and we cannot name the syscall.
+    report.warnings.push_back(
+        "seccomp user notification unavailable: forbidden syscalls kill without a name");
+    if (!build_seccomp_program(false, &impl->seccomp, &seccomp_error)) {
+      *error = "cannot build the seccomp filter: " + seccomp_error;
+      return nullptr;
+    }
+  }
+
+  // A run whose child died early must not kill the whole server with SIGPIPE.
+  signal(SIGPIPE, SIG_IGN);
+  report.user_namespaces = probe_user_namespace();
+  if (!report.user_namespaces) {
+    report.warnings.push_back(
+        "user namespaces unavailable: programs run under their own uid without one");
+  }
+
+  std::string cgroup_error;
+  impl->cgroups = CgroupManager::create(options.cgroup_root, &cgroup_error);
+  if (impl->cgroups) {
+    report.cgroup_version = impl->cgroups->version();
+    report.cgroup_root = impl->cgroups->root();
+    report.cgroup_controllers = impl->cgroups->controllers();
+  } else {
+    report.warnings.push_back("cgroups unusable (" + cgroup_error +
+                              "): falling back to rlimits; CPU time and memory are per "
+                              "process, not per process tree");
+  }
+
+  impl->build_base_ops();
+  for (uint32_t i = options.uid_count; i > 0; --i) impl->free_slots.push_back(i - 1);
+  impl->launchers.resize(options.uid_count);
+  return std::unique_ptr<Sandbox>(new Sandbox(std::move(impl)));
+}
+
+Sandbox::Sandbox(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Sandbox::~Sandbox() = default;
+const HostReport& Sandbox::report() const {
+  return impl_->report;
+}
+Result Sandbox::run(const RunSpec& spec) {
+  return impl_->run(spec);
+}
+
+namespace {
+
+struct Stream {
+  int fd = -1;
+  std::string* data = nullptr;
+  bool* truncated = nullptr;
+  bool open = true;
+};
+
+// Reads what is there; returns false when the stream went over its limit.
+bool drain(Stream& s, uint64_t limit) {
+  char buf[kReadChunk];
+  for (;;) {
+    ssize_t n = ::read(s.fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) return true;
+    if (n <= 0) {
+      s.open = false;
+      return true;
+    }
+    size_t room = limit > s.data->size() ? limit - s.data->size() : 0;
+    s.data->append(buf, std::min(room, static_cast<size_t>(n)));
+    if (static_cast<size_t>(n) > room) {
+      *s.truncated = true;
+      return false;
+    }
+  }
+}
+
+bool receive_fd(int socket, UniqueFd* out) {
+  char byte;
+  iovec iov{&byte, 1};
+  char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  if (recvmsg(socket, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) != 1) return false;
+  cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+  if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS) return false;
+  int fd;
+  memcpy(&fd, CMSG_DATA(cmsg), sizeof fd);
+  out->reset(fd);
+  return true;
+}
+
+std::string signal_text(int sig) {
+  const char* name = sigabbrev_np(sig);
+  return name ? std::string("SIG") + name : "signal " + std::to_string(sig);
+}
+
+}  // namespace
+
+Result Sandbox::Impl::run(const RunSpec& spec) {
+  Result result;
+  const Clock::time_point start = Clock::now();
+  auto internal_error = [&](const std::string& message) {
+    result = Result{};
+    result.status = Status::kInternalError;
+    result.message = message;
+    result.wall_ms = ms_since(start);
+    return result;
+  };
+  if (spec.argv.empty()) return internal_error("empty command");
+  const Limits& limits = spec.limits;
+  if (limits.cpu_ms == 0 || limits.memory_bytes < (4u << 20) || limits.processes == 0) {
+    return internal_error("limits out of range: cpu_ms > 0, memory_bytes >= 4 MiB, processes > 0");
+  }
+  const uint64_t wall_limit_ms = limits.wall_ms ? limits.wall_ms : 3 * limits.cpu_ms + 1000;
+
+  const uint32_t slot = acquire_slot();
+  struct SlotGuard {
+    Impl* impl;
+    uint32_t slot;
+    ~SlotGuard() { impl->release_slot(slot); }
+  } slot_guard{this, slot};
+  const uid_t outside_uid = options.uid_base + slot;
+
+  std::string error;
+  std::unique_ptr<CgroupRun> cgroup;
+  Launcher* slot_launcher = nullptr;
+  if (cgroups) {
+    if (cgroups->version() == 1 && !(slot_launcher = launcher(slot, &error))) {
+      return internal_error("cgroup slot setup: " + error);
+    }
+    // The stub (pid 1 of the run) counts against pids.max too.
+    cgroup = cgroups->prepare(slot, limits.memory_bytes, limits.processes + 1, &error);
+    if (!cgroup) return internal_error("cgroup setup: " + error);
+  }
+
+  // Standard input: a sealed-size memfd (seekable, so fstat and mmap of stdin work) or a file.
+  UniqueFd stdin_fd;
+  if (!spec.stdin_path.empty()) {
+    stdin_fd.reset(::open(spec.stdin_path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!stdin_fd.valid()) return internal_error(errno_message("open stdin " + spec.stdin_path));
+  } else {
+    stdin_fd.reset(memfd_create("stdin", MFD_CLOEXEC));
+    if (!stdin_fd.valid()) return internal_error(errno_message("memfd_create"));
+    size_t done = 0;
+    while (done < spec.stdin_data.size()) {
+      ssize_t n =
+          ::write(stdin_fd.get(), spec.stdin_data.data() + done, spec.stdin_data.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return internal_error(errno_message("write stdin"));
+      done += static_cast<size_t>(n);
+    }
+    lseek(stdin_fd.get(), 0, SEEK_SET);
+  }
+
+  Pipe out, err, messages, sync, status;
+  if (!out.open(&error) || !err.open(&error) || !messages.open(&error) || !sync.open(&error) ||
+      !status.open(&error)) {
+    return internal_error(error);
+  }
+  int pair[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
+    return internal_error(errno_message("socketpair"));
+  }
+  UniqueFd listener_parent(pair[0]), listener_child(pair[1]);
+
+  ChildPlan plan;
+  plan.fds[kFdStdin] = stdin_fd.get();
+  plan.fds[kFdStdout] = out.write.get();
+  plan.fds[kFdStderr] = err.write.get();
+  plan.fds[kFdMessages] = messages.write.get();
+  plan.fds[kFdSync] = sync.read.get();
+  plan.fds[kFdListener] = listener_child.get();
+  plan.fds[kFdStatus] = status.write.get();
+  plan.netns_fd = netns.get();
+  plan.user_namespace = report.user_namespaces;
+  plan.root = root_dir;
+  plan.ops = base_ops;
+  const std::string owner =
+      "uid=" + std::to_string(outside_uid) + ",gid=" + std::to_string(outside_uid);
+  const std::string tmpfs_size = "size=" + std::to_string(limits.tmpfs_bytes) + ",nr_inodes=16384";
+  plan.ops.push_back({MountOp::Kind::kTmpfs, root_dir + "/tmp", tmpfs_size + ",mode=1777," + owner,
+                      MS_NOSUID | MS_NODEV});
+  if (spec.work_dir.empty()) {
+    plan.ops.push_back({MountOp::Kind::kTmpfs, root_dir + "/work",
+                        tmpfs_size + ",mode=0755," + owner, MS_NOSUID | MS_NODEV});
+  } else {
+    add_path_ops(spec.work_dir, "/work", true, &plan.ops);
+  }
+  for (const Bind& bind : spec.binds) {
+    const std::string& inside = bind.sandbox_path.empty() ? bind.host_path : bind.sandbox_path;
+    if (inside.empty() || inside[0] != '/' || inside.find("/..") != std::string::npos) {
+      return internal_error("bind target must be an absolute path without ..: " + inside);
+    }
+    struct stat st {};
+    if (stat(bind.host_path.c_str(), &st) != 0) {
+      return internal_error(errno_message("bind source " + bind.host_path));
+    }
+    add_path_ops(bind.host_path, inside, bind.writable, &plan.ops);
+  }
+  plan.cwd = spec.cwd.empty() ? "/work" : spec.cwd;
+  plan.uid = report.user_namespaces ? kInsideUid : outside_uid;
+  plan.gid = plan.uid;
+  plan.path_dirs = {"/usr/local/bin", "/usr/bin", "/bin"};
+  for (const std::string& var : spec.env) {
+    if (var.rfind("PATH=", 0) == 0) {
+      plan.path_dirs.clear();
+      size_t begin = 5;
+      for (size_t end; (end = var.find(':', begin)) != std::string::npos; begin = end + 1) {
+        plan.path_dirs.push_back(var.substr(begin, end - begin));
+      }
+      plan.path_dirs.push_back(var.substr(begin));
+    }
+  }
+  for (const std::string& arg : spec.argv) plan.argv.push_back(const_cast<char*>(arg.c_str()));
+  plan.argv.push_back(nullptr);
+  for (const std::string& var : spec.env) plan.envp.push_back(const_cast<char*>(var.c_str()));
+  plan.envp.push_back(nullptr);
+
+  // The CPU rlimit is a backstop behind the cgroup poll; without cgroups it is the limit.
+  const rlim_t cpu_s = (limits.cpu_ms + 999) / 1000 + (cgroup ? 1 : 0);
+  const uint64_t stack = limits.stack_bytes ? limits.stack_bytes : limits.memory_bytes;
+  plan.rlimits = {
+      {RLIMIT_CPU, {cpu_s, cpu_s + 1}},
+      {RLIMIT_FSIZE, {limits.file_size_bytes, limits.file_size_bytes}},
+      {RLIMIT_NOFILE, {limits.open_files, limits.open_files}},
+      {RLIMIT_CORE, {0, 0}},
+      {RLIMIT_STACK, {stack, stack}},
+      {RLIMIT_MEMLOCK, {0, 0}},
+      {RLIMIT_MSGQUEUE, {0, 0}},
+  };
+  if (!cgroup) {
+    // Fallback accounting: per process only, and address space rather than resident memory.
+    plan.rlimits.push_back({RLIMIT_NPROC, {limits.processes, limits.processes}});
+    plan.rlimits.push_back({RLIMIT_AS, {limits.memory_bytes, limits.memory_bytes}});
+  }
+  plan.seccomp.len = static_cast<unsigned short>(seccomp.instructions.size());
+  plan.seccomp.filter = seccomp.instructions.data();
+  plan.seccomp_notify = seccomp.notify;
+
+  // A fork-like clone3: new mount, PID, IPC and UTS namespaces now, born in the run's
+  // cgroup; the cgroup, network and user namespaces are entered by the child in order.
+  int raw_pidfd = -1;
+  clone_args args{};
+  args.flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_PIDFD;
+  args.pidfd = reinterpret_cast<uint64_t>(&raw_pidfd);
+  args.exit_signal = SIGCHLD;
+  if (cgroup && cgroup->clone_fd() >= 0) {
+    args.flags |= CLONE_INTO_CGROUP;
+    args.cgroup = static_cast<uint64_t>(cgroup->clone_fd());
+  }
+  pid_t pid = -1;
+  int clone_errno = 0;
+  const std::function<void()> spawn = [&] {
+    pid = static_cast<pid_t>(syscall(SYS_clone3, &args, sizeof args));
+    if (pid == 0) child_main(plan);
+    clone_errno = errno;
+  };
+  if (slot_launcher) {
+    slot_launcher->execute(spawn);
+  } else {
+    spawn();
+  }
+  if (pid < 0) return internal_error(errno_message("clone3", clone_errno));
+  UniqueFd pidfd(raw_pidfd);
+  bool reaped = false;
+  int stub_status = 0;
+  rusage usage{};
+  auto kill_and_reap = [&] {
+    if (reaped) return;
+    kill(pid, SIGKILL);
+    while (wait4(pid, &stub_status, __WALL, &usage) < 0 && errno == EINTR) {
+    }
+    reaped = true;
+  };
+  struct ReapGuard {
+    std::function<void()> fn;
+    ~ReapGuard() { fn(); }
+  } reap_guard{kill_and_reap};
+
+  // Parent ends the child holds.
+  out.write.reset();
+  err.write.reset();
+  messages.write.reset();
+  sync.read.reset();
+  status.write.reset();
+  listener_child.reset();
+  stdin_fd.reset();
+
+  auto child_failure = [&](const ChildMessage& m) {
+    std::string text = std::string("sandbox setup failed at ") + child_step_name(m.step);
+    if (m.detail[0]) text += std::string(" (") + m.detail + ")";
+    return internal_error(text + ": " + std::strerror(m.err));
+  };
+  auto read_message = [&](ChildMessage* m) -> ssize_t {
+    ssize_t n;
+    do {
+      n = ::read(messages.read.get(), m, sizeof *m);
+    } while (n < 0 && errno == EINTR);
+    return n;
+  };
+
+  ChildMessage message{};
+  if (report.user_namespaces) {
+    ssize_t n = read_message(&message);
+    if (n == sizeof message && message.type == MessageType::kError) return child_failure(message);
+    if (n != sizeof message || message.type != MessageType::kNeedIdMaps) {
+      return internal_error("sandbox setup: the child exited before its user namespace");
+    }
+    // Inside, the program is uid/gid 1000; outside, the slot's unprivileged id.
+    const std::string map = std::to_string(kInsideUid) + " " + std::to_string(outside_uid) + " 1";
+    const std::string proc = "/proc/" + std::to_string(pid);
+    if (!write_file(proc + "/uid_map", map, &error) ||
+        !write_file(proc + "/gid_map", map, &error)) {
+      return internal_error("user namespace id maps: " + error);
+    }
+    if (::write(sync.write.get(), "g", 1) != 1) return internal_error(errno_message("sync"));
+  }
+  // EOF means the program's execve succeeded (the descriptor is close-on-exec).
+  ssize_t n = read_message(&message);
+  if (n == sizeof message) {
+    if (message.step == ChildStep::kExec && (message.err == ENOENT || message.err == EACCES)) {
+      result = Result{};
+      result.status = Status::kRuntimeError;
+      result.exit_code = 127;
+      result.message =
+          std::string("cannot execute ") + message.detail + ": " + std::strerror(message.err);
+      result.wall_ms = ms_since(start);
+      return result;
+    }
+    return child_failure(message);
+  }
+  if (n != 0) return internal_error("sandbox setup: short message from the child");
+  UniqueFd listener;
+  if (seccomp.notify && !receive_fd(listener_parent.get(), &listener)) {
+    return internal_error("sandbox setup: no seccomp listener from the child");
+  }
+  const Clock::time_point exec_time = Clock::now();
+  if (cgroup) cgroup->start();  // the sandbox's own setup is not the program's CPU time
+
+  // Supervise: output, seccomp notifications, the CPU and wall limits, the stub's exit.
+  Stream streams[2] = {{out.read.get(), &result.stdout_data, &result.stdout_truncated},
+                       {err.read.get(), &result.stderr_data, &result.stderr_truncated}};
+  for (Stream& s : streams) fcntl(s.fd, F_SETFL, O_NONBLOCK);
+  enum class Kill { kNone, kCpu, kWall, kOutput, kSeccomp } killed = Kill::kNone;
+  std::string denied_syscall;
+  bool stub_done = false;
+  while (!stub_done || streams[0].open || streams[1].open) {
+    pollfd fds[4];
+    int count = 0;
+    int stream_index[2] = {-1, -1};
+    for (int i = 0; i < 2; ++i) {
+      if (streams[i].open) {
+        stream_index[i] = count;
+        fds[count++] = {streams[i].fd, POLLIN, 0};
+      }
+    }
+    int pid_index = -1, listener_index = -1;
+    if (!stub_done) {
+      pid_index = count;
+      fds[count++] = {pidfd.get(), POLLIN, 0};
+      if (listener.valid()) {
+        listener_index = count;
+        fds[count++] = {listener.get(), POLLIN, 0};
+      }
+    }
+    // Poll often enough to stop a run close to its CPU limit: the remaining budget spread
+    // over every CPU it could be using, within [2, 100] ms.
+    int timeout_ms = 100;
+    if (!stub_done && killed == Kill::kNone) {
+      uint64_t used_ms = cgroup ? cgroup->cpu_ns() / 1000000 : 0;
+      if (cgroup && used_ms > limits.cpu_ms) {
+        killed = Kill::kCpu;
+        kill_and_reap();
+        stub_done = true;
+        continue;
+      }
+      uint64_t wall_ms = ms_since(exec_time);
+      if (wall_ms > wall_limit_ms) {
+        killed = Kill::kWall;
+        kill_and_reap();
+        stub_done = true;
+        continue;
+      }
+      static const uint64_t cpus = std::max(1u, std::thread::hardware_concurrency());
+      uint64_t cpu_left = cgroup ? (limits.cpu_ms - used_ms) / cpus : 100;
+      uint64_t wall_left = wall_limit_ms - wall_ms;
+      timeout_ms =
+          static_cast<int>(std::clamp<uint64_t>(std::min(cpu_left, wall_left + 1), 2, 100));
+    }
+    int ready = poll(fds, static_cast<nfds_t>(count), timeout_ms);
+    if (ready < 0 && errno != EINTR) return internal_error(errno_message("poll"));
+    if (ready <= 0) continue;
+    for (int i = 0; i < 2; ++i) {
+      if (stream_index[i] >= 0 && fds[stream_index[i]].revents) {
+        if (!drain(streams[i], limits.output_bytes) && killed == Kill::kNone) {
+          killed = Kill::kOutput;
+          kill_and_reap();
+          stub_done = true;
+        }
+      }
+    }
+    if (listener_index >= 0 && (fds[listener_index].revents & (POLLHUP | POLLERR)) &&
+        !(fds[listener_index].revents & POLLIN)) {
+      listener.reset();  // the last filtered process is gone; nothing more can arrive
+    }
+    if (listener_index >= 0 && !stub_done && (fds[listener_index].revents & POLLIN)) {
+      seccomp_notif notif{};
+      if (ioctl(listener.get(), SECCOMP_IOCTL_NOTIF_RECV, &notif) == 0) {
+        denied_syscall = syscall_name(notif.data.nr);
+        if (killed == Kill::kNone) killed = Kill::kSeccomp;
+        kill_and_reap();
+        stub_done = true;
+      }
+    }
+    if (pid_index >= 0 && !stub_done && (fds[pid_index].revents & POLLIN)) {
+      while (wait4(pid, &stub_status, __WALL, &usage) < 0 && errno == EINTR) {
+      }
+      reaped = true;
+      stub_done = true;
+    }
+    if (stub_done) {
+      // Every process of the run is gone; drain what they wrote, up to the limits.
+      for (Stream& s : streams) {
+        if (s.open && !drain(s, limits.output_bytes) && killed == Kill::kNone) {
+          killed = Kill::kOutput;
+        }
+        s.open = false;
+      }
+    }
+  }
+  result.wall_ms = ms_since(exec_time);
+
+  int program_status = 0;
+  bool have_status = false;
+  if (killed == Kill::kNone) {
+    ssize_t got;
+    do {
+      got = ::read(status.read.get(), &program_status, sizeof program_status);
+    } while (got < 0 && errno == EINTR);
+    have_status = got == sizeof program_status;
+  }
+  if (cgroup) {
+    CgroupStats stats = cgroup->stats();
+    result.cpu_ms = stats.cpu_ns / 1000000;
+    result.memory_bytes = stats.memory_peak_bytes;
+    if (stats.oom_kills > 0 && killed == Kill::kNone) {
+      result.status = Status::kMemoryLimit;
+      result.message =
+          "memory limit exceeded (" + std::to_string(limits.memory_bytes >> 20) + " MiB)";
+    }
+  } else {
+    result.cpu_ms = static_cast<uint64_t>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000 +
+                    static_cast<uint64_t>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000;
+    result.memory_bytes = static_cast<uint64_t>(usage.ru_maxrss) * 1024;
+  }
+  if (have_status) {
+    if (WIFEXITED(program_status)) result.exit_code = WEXITSTATUS(program_status);
+    if (WIFSIGNALED(program_status)) result.signal = WTERMSIG(program_status);
+  }
+
+  if (killed == Kill::kSeccomp) {
+    result.status = Status::kSecurityError;
+    result.message = "forbidden syscall: " + denied_syscall;
+  } else if (killed == Kill::kOutput || result.signal == SIGXFSZ) {
+    result.status = Status::kOutputLimit;
+    result.message = result.signal == SIGXFSZ
+                         ? "file size limit exceeded"
+                         : "output limit exceeded (" + std::to_string(limits.output_bytes) +
+                               " bytes per stream)";
+  } else if (result.status == Status::kMemoryLimit) {
+    // set above from the cgroup's OOM count
+  } else if (killed == Kill::kCpu || result.signal == SIGXCPU || result.cpu_ms > limits.cpu_ms) {
+    result.status = Status::kTimeLimit;
+    result.message = "CPU time limit exceeded (" + std::to_string(limits.cpu_ms) + " ms)";
+  } else if (killed == Kill::kWall) {
+    result.status = Status::kTimeLimit;
+    result.message = "wall time limit exceeded (" + std::to_string(wall_limit_ms) + " ms)";
+  } else if (!have_status) {
+    return internal_error("sandbox: the supervisor process died without a status");
+  } else if (result.signal == SIGSYS) {
+    result.status = Status::kSecurityError;
+    result.message = "killed by the seccomp filter (non-native syscall ABI or forbidden syscall)";
+  } else if (result.signal != 0) {
+    result.status = Status::kRuntimeError;
+    result.message = "killed by " + signal_text(result.signal);
+  } else if (result.exit_code != 0) {
+    result.status = Status::kRuntimeError;
+    result.message = "exit code " + std::to_string(result.exit_code);
+  } else {
+    result.status = Status::kOk;
+  }
+  return result;
+}
+
+}  // namespace codejudge::sandbox

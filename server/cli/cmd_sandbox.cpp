@@ -1,0 +1,110 @@
+// `codejudge sandbox` and `codejudge doctor`.
+#include <unistd.h>
+
+#include <iostream>
+
+#include "commands.h"
+
+namespace codejudge::cli {
+namespace {
+
+constexpr const char* kSandboxUsage =
+    "usage: codejudge sandbox [--time-ms N] [--wall-ms N] [--memory-mb N] [--output-kb N]\n"
+    "                         [--processes N] [--stdin FILE] [--bind-ro PATH]... -- CMD [ARGS...]\n"
+    "  --time-ms N     CPU time of the whole process tree, ms (default 2000)\n"
+    "  --wall-ms N     wall-clock fuse, ms (default 3 * time + 1000)\n"
+    "  --memory-mb N   memory limit, MiB (default 256)\n"
+    "  --output-kb N   stdout and stderr limit each, KiB (default 64)\n"
+    "  --processes N   processes and threads (default 64)\n"
+    "  --stdin FILE    standard input (default empty)\n"
+    "  --bind-ro PATH  also mount host PATH read-only at the same place\n"
+    "prints one JSON object; exit 0 whenever the command ran, 2 on bad usage or sandbox failure\n";
+
+constexpr const char* kDoctorUsage = "usage: codejudge doctor\n";
+
+}  // namespace
+
+int cmd_sandbox(const Args& args) {
+  sandbox::RunSpec spec;
+  size_t i = 0;
+  std::string error;
+  for (; i < args.size(); ++i) {
+    const std::string& flag = args[i];
+    if (flag == "--") {
+      ++i;
+      break;
+    }
+    if (flag == "--help" || flag == "-h") {
+      std::cout << kSandboxUsage;
+      return 0;
+    }
+    int limit = parse_limit_flag(args, &i, &spec.limits, &error);
+    if (limit < 0) return usage_error(error, kSandboxUsage);
+    if (limit > 0) continue;
+    if ((flag == "--stdin" || flag == "--bind-ro") && i + 1 < args.size()) {
+      const std::string& value = args[++i];
+      if (access(value.c_str(), R_OK) != 0) {
+        return usage_error(flag + ": cannot read " + value, kSandboxUsage);
+      }
+      if (flag == "--stdin") {
+        spec.stdin_path = value;
+      } else {
+        if (value.empty() || value[0] != '/') {
+          return usage_error("--bind-ro needs an absolute path", kSandboxUsage);
+        }
+        spec.binds.push_back({value, value, false});
+      }
+      continue;
+    }
+    return usage_error("unknown or incomplete flag: " + flag, kSandboxUsage);
+  }
+  if (i >= args.size()) return usage_error("no command given after --", kSandboxUsage);
+  spec.argv.assign(args.begin() + static_cast<long>(i), args.end());
+  spec.env = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp", "LANG=C.UTF-8"};
+
+  auto box = make_sandbox({});
+  if (!box) return 2;
+  sandbox::Result result = box->run(spec);
+  std::cout << result_json(result).dump() << "\n";
+  return result.status == sandbox::Status::kInternalError ? 2 : 0;
+}
+
+int cmd_doctor(const Args& args) {
+  if (!args.empty()) {
+    if (args[0] == "--help" || args[0] == "-h") {
+      std::cout << kDoctorUsage;
+      return 0;
+    }
+    return usage_error("doctor takes no arguments", kDoctorUsage);
+  }
+  std::string error;
+  auto box = sandbox::Sandbox::create({}, &error);
+  nlohmann::json report;
+  if (!box) {
+    report = {{"safe", false}, {"error", error}};
+    std::cout << report.dump(2) << "\n";
+    return 1;
+  }
+  const sandbox::HostReport& host = box->report();
+  // A run of /bin/true proves the whole chain (namespaces, mounts, seccomp, cgroups) works.
+  sandbox::RunSpec probe;
+  probe.argv = {"/bin/true"};
+  sandbox::Result result = box->run(probe);
+  report = {
+      {"user_namespaces", host.user_namespaces},
+      {"network_namespace", host.network_namespace},
+      {"seccomp", host.seccomp},
+      {"seccomp_notify", host.seccomp_notify},
+      {"cgroup_version", host.cgroup_version},
+      {"cgroup_root", host.cgroup_root},
+      {"cgroup_controllers", host.cgroup_controllers},
+      {"warnings", host.warnings},
+      {"probe_run", result_json(result)},
+  };
+  const bool safe = host.safe() && result.status == sandbox::Status::kOk;
+  report["safe"] = safe;
+  std::cout << report.dump(2) << "\n";
+  return safe ? 0 : 1;
+}
+
+}  // namespace codejudge::cli
