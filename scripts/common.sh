@@ -8,7 +8,7 @@ BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
 # Build tools and libraries, then the toolchains judged code runs on (all Debian packages).
 PACKAGES=(
   build-essential cmake pkg-config git ca-certificates
-  libseccomp-dev libboost1.81-dev nlohmann-json3-dev libgtest-dev libgmock-dev
+  libseccomp-dev libboost1.81-dev nlohmann-json3-dev libgtest-dev libgmock-dev libssl-dev
   python3 openjdk-17-jdk-headless nodejs rustc golang-go
   libtorch-dev python3-torch
 )

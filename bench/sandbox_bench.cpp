@@ -1,0 +1,104 @@
+// Sandbox overhead: median wall time of N runs of a command, sandboxed vs a bare
+// fork+exec+wait, sequentially and with 2 runs in parallel.
+// usage: sandbox_bench [N]   (default 200; prints a Markdown table)
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "codejudge/sandbox/sandbox.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using codejudge::sandbox::RunSpec;
+using codejudge::sandbox::Sandbox;
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+double elapsed_ms(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+double bare_run(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  auto start = Clock::now();
+  pid_t pid = fork();
+  if (pid == 0) {
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return elapsed_ms(start);
+}
+
+double sandbox_run(Sandbox& box, const std::vector<std::string>& argv) {
+  RunSpec spec;
+  spec.argv = argv;
+  spec.env = {"PATH=/usr/bin:/bin", "HOME=/tmp", "LANG=C.UTF-8"};
+  auto start = Clock::now();
+  auto result = box.run(spec);
+  double ms = elapsed_ms(start);
+  if (result.status != codejudge::sandbox::Status::kOk) {
+    std::fprintf(stderr, "sandboxed run failed: %s %s\n", status_name(result.status),
+                 result.message.c_str());
+    std::exit(1);
+  }
+  return ms;
+}
+
+// Median per-run wall time with `parallel` runners each doing n runs.
+template <typename F>
+double measure(int n, int parallel, F run_once) {
+  std::vector<std::vector<double>> times(static_cast<size_t>(parallel));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < parallel; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < n; ++i) times[static_cast<size_t>(t)].push_back(run_once());
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::vector<double> all;
+  for (auto& v : times) all.insert(all.end(), v.begin(), v.end());
+  return median(all);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int n = argc > 1 ? std::atoi(argv[1]) : 200;
+  std::string error;
+  auto box = Sandbox::create({}, &error);
+  if (!box) {
+    std::fprintf(stderr, "sandbox: %s\n", error.c_str());
+    return 1;
+  }
+  const std::vector<std::vector<std::string>> commands = {{"/bin/true"},
+                                                          {"/usr/bin/python3", "-c", "pass"}};
+  std::printf("| command | parallel | bare ms | sandboxed ms | added ms | ratio |\n");
+  std::printf("|---|---|---|---|---|---|\n");
+  for (const auto& command : commands) {
+    sandbox_run(*box, command);  // warm the slot's cgroup and the page cache
+    for (int parallel : {1, 2}) {
+      double bare = measure(n, parallel, [&] { return bare_run(command); });
+      double boxed = measure(n, parallel, [&] { return sandbox_run(*box, command); });
+      std::string name;
+      for (const auto& part : command) name += (name.empty() ? "" : " ") + part;
+      std::printf("| `%s` | %d | %.2f | %.2f | %.2f | %.2fx |\n", name.c_str(), parallel, bare,
+                  boxed, boxed - bare, boxed / bare);
+    }
+  }
+  return 0;
+}
