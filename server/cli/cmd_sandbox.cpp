@@ -65,7 +65,7 @@ int cmd_sandbox(const Args& args) {
   auto box = make_sandbox({});
   if (!box) return 2;
   sandbox::Result result = box->run(spec);
-  std::cout << result_json(result).dump() << "\n";
+  std::cout << render(result_json(result)) << "\n";
   return result.status == sandbox::Status::kInternalError ? 2 : 0;
 }
 
@@ -82,7 +82,7 @@ int cmd_doctor(const Args& args) {
   nlohmann::json report;
   if (!box) {
     report = {{"safe", false}, {"error", error}};
-    std::cout << report.dump(2) << "\n";
+    std::cout << render(report, 2) << "\n";
     return 1;
   }
   const sandbox::HostReport& host = box->report();
@@ -103,7 +103,7 @@ int cmd_doctor(const Args& args) {
   };
   const bool safe = host.safe() && result.status == sandbox::Status::kOk;
   report["safe"] = safe;
-  std::cout << report.dump(2) << "\n";
+  std::cout << render(report, 2) << "\n";
   return safe ? 0 : 1;
 }
 

@@ -12,20 +12,11 @@ int not_yet(const char* name) {
 }
 }  // namespace
 
-int cmd_run(const Args&) {
-  return not_yet("run");
-}
-int cmd_languages(const Args&) {
-  return not_yet("languages");
-}
-int cmd_judge(const Args&) {
-  return not_yet("judge");
-}
-int cmd_problems(const Args&) {
-  return not_yet("problems");
-}
 int cmd_serve(const Args&) {
   return not_yet("serve");
+}
+int cmd_generate(const Args&) {
+  return not_yet("problems generate");
 }
 
 }  // namespace codejudge::cli

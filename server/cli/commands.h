@@ -21,6 +21,7 @@ int cmd_languages(const Args& args);
 int cmd_judge(const Args& args);
 int cmd_problems(const Args& args);
 int cmd_serve(const Args& args);
+int cmd_generate(const Args& args);  // `problems generate`
 
 // Prints "codejudge: message" and the usage text to stderr; returns 2.
 int usage_error(const std::string& message, const char* usage);
@@ -34,6 +35,9 @@ bool parse_uint(const std::string& flag, const std::string& text, uint64_t* out,
 int parse_limit_flag(const Args& args, size_t* i, sandbox::Limits* limits, std::string* error);
 
 nlohmann::json result_json(const sandbox::Result& result);
+
+// Serialises for output; invalid UTF-8 in program output is replaced, never an error.
+std::string render(const nlohmann::json& json, int indent = -1);
 
 // Creates the sandbox, printing start-up warnings once to stderr; nullptr after an error.
 std::unique_ptr<sandbox::Sandbox> make_sandbox(const sandbox::Options& options);

@@ -57,11 +57,11 @@ int parse_limit_flag(const Args& args, size_t* i, sandbox::Limits* limits, std::
   return 0;
 }
 
+std::string render(const nlohmann::json& json, int indent) {
+  return json.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 nlohmann::json result_json(const sandbox::Result& r) {
-  // Program output is arbitrary bytes; invalid UTF-8 is replaced, not an error.
-  auto text = [](const std::string& s) {
-    return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  };
   return nlohmann::json{
       {"status", sandbox::status_name(r.status)},
       {"exit_code", r.exit_code >= 0 ? nlohmann::json(r.exit_code) : nlohmann::json(nullptr)},
@@ -69,8 +69,8 @@ nlohmann::json result_json(const sandbox::Result& r) {
       {"time_ms", r.cpu_ms},
       {"wall_ms", r.wall_ms},
       {"memory_kb", r.memory_bytes / 1024},
-      {"stdout", nlohmann::json::parse(text(r.stdout_data))},
-      {"stderr", nlohmann::json::parse(text(r.stderr_data))},
+      {"stdout", r.stdout_data},
+      {"stderr", r.stderr_data},
       {"stdout_truncated", r.stdout_truncated},
       {"stderr_truncated", r.stderr_truncated},
       {"message", r.message},
