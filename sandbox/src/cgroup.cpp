@@ -280,17 +280,23 @@ std::unique_ptr<CgroupRun> CgroupManager::prepare(uint32_t slot, uint64_t memory
     run->memory_dir_ = slot_dir(memory_base_, slot);
     run->pids_dir_ = slot_dir(pids_base_, slot);
     run->cpu_dir_ = slot_dir(cpu_base_, slot);
-    if (!write_file(run->memory_dir_ + "/memory.limit_in_bytes", memory, error)) return nullptr;
-    // memsw exists only with swap accounting; where it does, it closes the swap loophole.
-    write_file(run->memory_dir_ + "/memory.memsw.limit_in_bytes", memory, nullptr);
+    // What earlier runs left charged here (files kept in a ScratchDir, page cache) is not this
+    // run's: the limit sits above it, and the peak is reported without it.
+    write_file(run->memory_dir_ + "/memory.max_usage_in_bytes", "0", nullptr);
+    run->memory_base_bytes_ = read_number(run->memory_dir_ + "/memory.usage_in_bytes");
+    const std::string limit = std::to_string(memory_bytes + run->memory_base_bytes_);
+    // memsw (memory + swap) must stay >= the memory limit at every step: lift it, set the
+    // memory limit, then bring memsw down to it. It exists only with swap accounting; where it
+    // does, it closes the swap loophole.
+    const std::string memsw = run->memory_dir_ + "/memory.memsw.limit_in_bytes";
+    const bool has_memsw = write_file(memsw, "-1", nullptr);
+    if (!write_file(run->memory_dir_ + "/memory.limit_in_bytes", limit, error)) return nullptr;
+    if (has_memsw && !write_file(memsw, limit, error)) return nullptr;
     write_file(run->memory_dir_ + "/memory.swappiness", "0", nullptr);
     // The launcher thread sits in the slot's pids cgroup too.
     if (!write_file(run->pids_dir_ + "/pids.max", std::to_string(processes + 1), error)) {
       return nullptr;
     }
-    // Restart the peak at the current usage (page cache a previous run left charged here).
-    write_file(run->memory_dir_ + "/memory.max_usage_in_bytes", "0", nullptr);
-    run->memory_base_bytes_ = read_number(run->memory_dir_ + "/memory.usage_in_bytes");
     run->cpu_fd_ = ::open((run->cpu_dir_ + "/cpuacct.usage").c_str(), O_RDONLY | O_CLOEXEC);
   }
   if (run->cpu_fd_ < 0) {

@@ -134,7 +134,9 @@ void do_mount_op(const MountOp& op) {
       }
       return;
     case MountOp::Kind::kProc:
-      if (mount("proc", target, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) {
+      // hidepid: the program cannot see the stub (pid 1, our fork) and so neither the
+      // supervisor's command line nor anything else of its.
+      if (mount("proc", target, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2") != 0) {
         fail(ChildStep::kProc, target);
       }
       return;

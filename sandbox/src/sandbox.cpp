@@ -170,7 +170,9 @@ class Launcher {
 struct Sandbox::Impl {
   Options options;
   HostReport report;
-  UniqueFd netns;
+  // One empty network namespace per slot, made on first use: runs of a slot never overlap,
+  // and separate namespaces keep concurrent runs from meeting on abstract unix sockets.
+  std::vector<UniqueFd> netns;
   SeccompProgram seccomp;
   std::unique_ptr<CgroupManager> cgroups;
   std::string root_dir;           // staging mount point for new roots
@@ -182,6 +184,13 @@ struct Sandbox::Impl {
   // v1 only, one per slot, made on first use; declared after cgroups so they stop first.
   std::vector<std::unique_ptr<Launcher>> launchers;
   std::vector<std::string> launcher_errors;
+
+  // The slot's empty network namespace; -1 with *error when it cannot be made.
+  int slot_netns(uint32_t slot, std::string* error) {
+    std::lock_guard lock(slots_mutex);
+    if (!netns[slot].valid()) netns[slot] = make_empty_netns(error);
+    return netns[slot].get();
+  }
 
   // The slot's launcher, joined to the slot's cgroups; nullptr with *error on failure.
   Launcher* launcher(uint32_t slot, std::string* error) {
@@ -306,8 +315,9 @@ std::unique_ptr<Sandbox> Sandbox::create(const Options& options, std::string* er
   }
 
   std::string netns_error;
-  impl->netns = make_empty_netns(&netns_error);
-  report.network_namespace = impl->netns.valid();
+  impl->netns.resize(options.uid_count);
+  impl->netns[0] = make_empty_netns(&netns_error);
+  report.network_namespace = impl->netns[0].valid();
   if (!report.network_namespace) {
     *error = "cannot create a network namespace: " + netns_error;
     return nullptr;
@@ -494,7 +504,8 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
   plan.fds[kFdSync] = sync.read.get();
   plan.fds[kFdListener] = listener_child.get();
   plan.fds[kFdStatus] = status.write.get();
-  plan.netns_fd = netns.get();
+  plan.netns_fd = slot_netns(slot, &error);
+  if (plan.netns_fd < 0) return internal_error("network namespace: " + error);
   plan.user_namespace = report.user_namespaces;
   plan.root = root_dir;
   plan.ops = base_ops;
@@ -729,7 +740,7 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
     if (listener_index >= 0 && !stub_done && (fds[listener_index].revents & POLLIN)) {
       seccomp_notif notif{};
       if (ioctl(listener.get(), SECCOMP_IOCTL_NOTIF_RECV, &notif) == 0) {
-        denied_syscall = syscall_name(notif.data.nr);
+        denied_syscall = syscall_name(notif.data.arch, notif.data.nr);
         if (killed == Kill::kNone) killed = Kill::kSeccomp;
         kill_and_reap();
         stub_done = true;

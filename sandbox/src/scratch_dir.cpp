@@ -51,11 +51,16 @@ bool ScratchDir::write_file(const std::string& name, const std::string& data,
     return false;
   }
   UniqueFd dir(::open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  // O_NONBLOCK and the regular-file check: a FIFO or device planted by a program must not
+  // block or receive our data; O_NOFOLLOW refuses a planted symlink.
   UniqueFd fd(dir.valid() ? ::openat(dir.get(), name.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644)
+                                     O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644)
                           : -1);
-  if (!fd.valid()) {
+  struct stat st {};
+  if (!fd.valid() || fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) ||
+      ftruncate(fd.get(), 0) != 0) {
     *error = errno_message("create " + path_ + "/" + name);
+    if (fd.valid() && !S_ISREG(st.st_mode)) *error = "not a regular file: " + path_ + "/" + name;
     return false;
   }
   size_t done = 0;

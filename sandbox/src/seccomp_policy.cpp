@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -81,6 +82,7 @@ constexpr Rule kDenied[] = {
     {"sethostname", "the hostname is fixed by the sandbox"},
     {"setdomainname", "the domain name is fixed by the sandbox"},
     {"fanotify_init", "filesystem-wide event monitoring"},
+    {"modify_ldt", "custom segment descriptors: rarely needed, a past source of kernel bugs"},
 };
 
 // Namespace flags that clone() must not carry: new namespaces give the program capabilities
@@ -103,8 +105,9 @@ bool build_seccomp_program(bool notify, SeccompProgram* out, std::string* error)
     seccomp_release(ctx);
     return false;
   };
-  // Syscalls of another ABI (i386 via int 0x80, x32) bypass a native-only filter: kill.
-  int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+  // Syscalls of another ABI (i386 via int 0x80, x32) would bypass a native-only filter: they
+  // are denied like the rest (and so reported for any process of the run, not only the first).
+  int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, deny);
   if (rc < 0) return fail("seccomp badarch", rc);
   // We load the program ourselves (after no_new_privs), so libseccomp must not set it.
   rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
@@ -126,8 +129,10 @@ bool build_seccomp_program(bool notify, SeccompProgram* out, std::string* error)
   if (rc < 0) return fail("seccomp rule clone3", rc);
   // Only local sockets: the network namespace is empty anyway, and other families (netlink,
   // packet, vsock...) reach kernel code the program has no business with.
-  rc = seccomp_rule_add(ctx, deny, SCMP_SYS(socket), 1, SCMP_A0_32(SCMP_CMP_NE, AF_UNIX));
-  if (rc < 0) return fail("seccomp rule socket", rc);
+  for (int nr : {SCMP_SYS(socket), SCMP_SYS(socketpair)}) {
+    rc = seccomp_rule_add(ctx, deny, nr, 1, SCMP_A0_32(SCMP_CMP_NE, AF_UNIX));
+    if (rc < 0) return fail("seccomp rule socket", rc);
+  }
   // personality() can turn off ASLR or enable READ_IMPLIES_EXEC; only the query is allowed.
   rc = seccomp_rule_add(ctx, deny, SCMP_SYS(personality), 1, SCMP_A0_32(SCMP_CMP_NE, 0xffffffffu));
   if (rc < 0) return fail("seccomp rule personality", rc);
@@ -153,7 +158,14 @@ bool build_seccomp_program(bool notify, SeccompProgram* out, std::string* error)
   return true;
 }
 
-std::string syscall_name(int nr) {
+std::string syscall_name(uint32_t arch, int nr) {
+  if (arch != seccomp_arch_native()) {
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "0x%x", arch);
+    return "syscall " + std::to_string(nr) + " of a non-native ABI (audit arch " + hex + ")";
+  }
+  // x32 shares the native audit arch but sets bit 30 of the number.
+  if (nr & 0x40000000) return "x32 syscall " + std::to_string(nr & ~0x40000000);
   char* name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
   if (!name) return "syscall " + std::to_string(nr);
   std::string result(name);

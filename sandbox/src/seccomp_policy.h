@@ -4,6 +4,7 @@
 
 #include <linux/filter.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,7 @@ struct SeccompProgram {
 // the supervisor (SECCOMP_RET_USER_NOTIF); without, it kills the process.
 bool build_seccomp_program(bool notify, SeccompProgram* out, std::string* error);
 
-// "ptrace" for a native syscall number, or "syscall 1234".
-std::string syscall_name(int nr);
+// "ptrace" for a native syscall, or a description of a foreign-ABI or unknown one.
+std::string syscall_name(uint32_t arch, int nr);
 
 }  // namespace codejudge::sandbox
