@@ -1,0 +1,461 @@
+// Harness API shared by every language: types, entry points, the stdin/stdout protocol, tokens,
+// and the text helpers the per-language generators use.
+#include "codejudge/judges/harness.h"
+
+#include <sys/random.h>
+
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <random>
+
+#include "harness_internal.h"
+
+namespace codejudge::judges {
+namespace {
+
+using harness_detail::is_identifier_char;
+
+bool set_error(std::string* error, std::string message) {
+  if (error != nullptr) *error = std::move(message);
+  return false;
+}
+
+bool valid_identifier(std::string_view text) {
+  if (text.empty() || (text[0] >= '0' && text[0] <= '9')) return false;
+  for (char c : text) {
+    if (!is_identifier_char(c)) return false;
+  }
+  return true;
+}
+
+// One type at text[*pos...]; list nesting is bounded so hostile input cannot recurse deeply.
+bool parse_type_at(std::string_view text, size_t* pos, size_t depth, ValueType* out) {
+  if (depth > 16) return false;
+  std::string_view rest = text.substr(*pos);
+  for (std::string_view list : {"list[", "List["}) {
+    if (rest.starts_with(list)) {
+      *pos += list.size();
+      if (!parse_type_at(text, pos, depth + 1, out)) return false;
+      if (out->base == ValueType::Kind::kVoid) return false;
+      if (*pos >= text.size() || text[*pos] != ']') return false;
+      ++*pos;
+      ++out->list_depth;
+      return true;
+    }
+  }
+  if (rest.starts_with("Optional[")) {
+    *pos += 9;
+    if (!parse_type_at(text, pos, depth + 1, out)) return false;
+    bool node = out->list_depth == 0 && (out->base == ValueType::Kind::kListNode ||
+                                         out->base == ValueType::Kind::kTreeNode);
+    if (!node || *pos >= text.size() || text[*pos] != ']') return false;
+    ++*pos;
+    return true;
+  }
+  static constexpr std::pair<std::string_view, ValueType::Kind> kScalars[] = {
+      {"int", ValueType::Kind::kInt},           {"long", ValueType::Kind::kLong},
+      {"float", ValueType::Kind::kFloat},       {"double", ValueType::Kind::kFloat},
+      {"bool", ValueType::Kind::kBool},         {"boolean", ValueType::Kind::kBool},
+      {"str", ValueType::Kind::kStr},           {"string", ValueType::Kind::kStr},
+      {"ListNode", ValueType::Kind::kListNode}, {"TreeNode", ValueType::Kind::kTreeNode},
+      {"void", ValueType::Kind::kVoid},         {"None", ValueType::Kind::kVoid},
+  };
+  size_t end = 0;
+  while (end < rest.size() && is_identifier_char(rest[end])) ++end;
+  for (const auto& [name, kind] : kScalars) {
+    if (rest.substr(0, end) == name) {
+      *pos += end;
+      *out = ValueType{kind, 0};
+      return true;
+    }
+  }
+  return false;
+}
+
+void append_hex(std::string& out, const unsigned char* bytes, size_t n) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (size_t i = 0; i < n; ++i) {
+    out += kHex[bytes[i] >> 4];
+    out += kHex[bytes[i] & 15];
+  }
+}
+
+}  // namespace
+
+std::optional<ValueType> parse_type(std::string_view text, std::string* error) {
+  std::string compact;
+  for (char c : text) {
+    if (c != ' ' && c != '\t') compact += c;
+  }
+  ValueType type;
+  size_t pos = 0;
+  if (!parse_type_at(compact, &pos, 0, &type) || pos != compact.size()) {
+    set_error(error, "unknown type '" + std::string(text) +
+                         "' (int, long, float, bool, str, list[T], ListNode, TreeNode, void)");
+    return std::nullopt;
+  }
+  return type;
+}
+
+std::string type_name(const ValueType& type) {
+  static constexpr std::array<std::string_view, 8> kNames = {"int", "long",     "float",    "bool",
+                                                             "str", "ListNode", "TreeNode", "void"};
+  std::string inner(kNames[static_cast<size_t>(type.base)]);
+  for (size_t i = 0; i < type.list_depth; ++i) inner = "list[" + inner + "]";
+  return inner;
+}
+
+std::optional<EntryPoint> parse_entry_point(std::string_view text, std::string* error) {
+  EntryPoint entry;
+  size_t dot = text.find("().");
+  if (dot == std::string_view::npos) {
+    entry.function = std::string(text);
+  } else {
+    entry.class_name = std::string(text.substr(0, dot));
+    entry.function = std::string(text.substr(dot + 3));
+    if (!valid_identifier(entry.class_name)) entry.function.clear();
+  }
+  if (!valid_identifier(entry.function)) {
+    set_error(error, "entry point '" + std::string(text) +
+                         "' is neither a function name nor Class().method");
+    return std::nullopt;
+  }
+  return entry;
+}
+
+std::optional<GeneratedSource> make_function_program(
+    std::string_view language, const problems::Signature& signature, std::string_view entry_point,
+    std::string_view preamble, std::string_view user_code, std::string* error) {
+  harness_detail::FunctionSpec spec;
+  auto entry = parse_entry_point(entry_point, error);
+  if (!entry) return std::nullopt;
+  spec.entry = *entry;
+  spec.entry_text = std::string(entry_point);
+  for (const problems::Param& param : signature.params) {
+    std::string type_error;
+    auto type = parse_type(param.type, &type_error);
+    if (!type) {
+      set_error(error, "parameter '" + param.name + "': " + type_error);
+      return std::nullopt;
+    }
+    if (type->base == ValueType::Kind::kVoid) {
+      set_error(error, "parameter '" + param.name + "' cannot be void");
+      return std::nullopt;
+    }
+    spec.param_codes.push_back(harness_detail::type_code(*type));
+  }
+  std::string type_error;
+  auto returns = parse_type(signature.returns, &type_error);
+  if (!returns) {
+    set_error(error, "returns: " + type_error);
+    return std::nullopt;
+  }
+  spec.return_code = harness_detail::type_code(*returns);
+  if (spec.return_code == "v" && spec.param_codes.empty()) {
+    set_error(error, "a void function must take the argument it modifies");
+    return std::nullopt;
+  }
+  spec.preamble = preamble;
+  spec.user_code = user_code;
+
+  if (language == "python" || language == "python3" || language == "py") {
+    return GeneratedSource{harness_detail::make_python_function(spec), "main.py"};
+  }
+  if (language == "cpp" || language == "c++") {
+    return GeneratedSource{harness_detail::make_cpp_function(spec), "main.cpp"};
+  }
+  if (language == "java") {
+    return GeneratedSource{harness_detail::make_java_function(spec), "Main.java"};
+  }
+  if (language == "javascript" || language == "js" || language == "node") {
+    return GeneratedSource{harness_detail::make_javascript_function(spec), "main.js"};
+  }
+  set_error(error, "function mode supports python, cpp, java and javascript, not '" +
+                       std::string(language) + "'");
+  return std::nullopt;
+}
+
+std::string function_stdin(std::string_view token,
+                           const std::vector<std::string>& argument_arrays_json) {
+  std::string out(token);
+  out += '\n';
+  for (const std::string& array : argument_arrays_json) {
+    bool blank = true;
+    for (char c : array) {
+      if (c == '\n' || c == '\r') {
+        out += ' ';
+      } else {
+        out += c;
+        if (c != ' ' && c != '\t') blank = false;
+      }
+    }
+    if (blank) out += "null";
+    out += '\n';
+  }
+  return out;
+}
+
+std::map<size_t, std::string> parse_function_stdout(std::string_view stdout_data,
+                                                    std::string_view token) {
+  std::map<size_t, std::string> results;
+  if (token.empty()) return results;
+  size_t start = 0;
+  while (start < stdout_data.size()) {
+    size_t end = stdout_data.find('\n', start);
+    if (end == std::string_view::npos) end = stdout_data.size();
+    std::string_view line = stdout_data.substr(start, end - start);
+    start = end + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.size() <= token.size() + 2 || !line.starts_with(token) || line[token.size()] != ' ') {
+      continue;
+    }
+    std::string_view rest = line.substr(token.size() + 1);
+    size_t index = 0;
+    auto [ptr, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), index);
+    if (ec != std::errc() || ptr == rest.data() || ptr == rest.data() + rest.size() ||
+        *ptr != ' ') {
+      continue;
+    }
+    rest.remove_prefix(static_cast<size_t>(ptr - rest.data()) + 1);
+    results.emplace(index, std::string(rest));
+  }
+  return results;
+}
+
+std::optional<GeneratedSource> make_assert_program(std::string_view preamble,
+                                                   std::string_view user_code,
+                                                   std::string_view entry_point,
+                                                   std::string* error) {
+  if (!parse_entry_point(entry_point, error)) return std::nullopt;
+  return GeneratedSource{harness_detail::make_python_assert(preamble, user_code, entry_point),
+                         "main.py"};
+}
+
+std::string assert_stdin(std::string_view token, std::string_view test_code) {
+  std::string out(token);
+  out += '\n';
+  out += test_code;
+  return out;
+}
+
+bool assert_passed(std::string_view stdout_data, std::string_view token) {
+  if (token.empty()) return false;
+  std::string tail(token);
+  tail += '\n';
+  if (!stdout_data.ends_with(tail)) return false;
+  return stdout_data.size() == tail.size() ||
+         stdout_data[stdout_data.size() - tail.size() - 1] == '\n';
+}
+
+bool assert_failed(std::string_view stderr_data) {
+  static constexpr std::string_view kMarker = "codejudge: test failed: ";
+  size_t at = stderr_data.rfind(kMarker);
+  if (at == std::string_view::npos || (at > 0 && stderr_data[at - 1] != '\n')) return false;
+  std::string_view type = stderr_data.substr(at + kMarker.size());
+  type = type.substr(0, type.find('\n'));
+  return type == "AssertionError";
+}
+
+std::string make_token() {
+  std::array<unsigned char, 16> bytes{};
+  size_t got = 0;
+  while (got < bytes.size()) {
+    ssize_t n = getrandom(bytes.data() + got, bytes.size() - got, 0);
+    if (n > 0) {
+      got += static_cast<size_t>(n);
+    } else if (n < 0 && errno != EINTR) {
+      break;
+    }
+  }
+  if (got < bytes.size()) {
+    // getrandom missing (ENOSYS under an old kernel or a filter): the library's device source.
+    std::random_device device;
+    for (auto& byte : bytes) byte = static_cast<unsigned char>(device());
+  }
+  std::string token;
+  append_hex(token, bytes.data(), bytes.size());
+  return token;
+}
+
+namespace harness_detail {
+
+bool is_identifier_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '$';
+}
+
+std::string type_code(const ValueType& type) {
+  static constexpr std::array<char, 8> kCodes = {'i', 'l', 'f', 'b', 's', 'N', 'T', 'v'};
+  std::string code(type.list_depth, '[');
+  code += kCodes[static_cast<size_t>(type.base)];
+  return code;
+}
+
+std::string fill_template(std::string_view text,
+                          const std::vector<std::pair<std::string_view, std::string>>& values) {
+  std::string out;
+  out.reserve(text.size());
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t at = text.find('@', pos);
+    if (at == std::string_view::npos) break;
+    out.append(text.substr(pos, at - pos));
+    bool replaced = false;
+    for (const auto& [name, value] : values) {
+      if (text.substr(at, name.size()) == name) {
+        out += value;
+        pos = at + name.size();
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) {
+      out += '@';
+      pos = at + 1;
+    }
+  }
+  out.append(text.substr(std::min(pos, text.size())));
+  return out;
+}
+
+std::string python_literal(std::string_view text) {
+  std::string out = "\"";
+  for (char ch : text) {
+    auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\x%02x", c);
+          out += buf;
+        } else {
+          out += ch;  // UTF-8 bytes pass through: the script is UTF-8
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+std::string blank_comments_and_strings(std::string_view code) {
+  std::string out(code);
+  const size_t n = code.size();
+  auto blank = [&](size_t from, size_t to) {
+    for (size_t k = from; k < to && k < n; ++k) {
+      if (out[k] != '\n') out[k] = ' ';
+    }
+  };
+  size_t i = 0;
+  while (i < n) {
+    char c = code[i];
+    if (c == '/' && i + 1 < n && code[i + 1] == '/') {
+      size_t end = code.find('\n', i);
+      if (end == std::string_view::npos) end = n;
+      blank(i, end);
+      i = end;
+    } else if (c == '/' && i + 1 < n && code[i + 1] == '*') {
+      size_t end = code.find("*/", i + 2);
+      end = end == std::string_view::npos ? n : end + 2;
+      blank(i, end);
+      i = end;
+    } else if (c == '"' && code.substr(i, 3) == "\"\"\"") {
+      // A Java text block.
+      size_t end = code.find("\"\"\"", i + 3);
+      end = end == std::string_view::npos ? n : end + 3;
+      blank(i, end);
+      i = end;
+    } else if (c == '"' && i > 0 && code[i - 1] == 'R' &&
+               (i == 1 || !is_identifier_char(code[i - 2]) || code[i - 2] == '8' ||
+                code[i - 2] == 'u' || code[i - 2] == 'U' || code[i - 2] == 'L')) {
+      // A C++ raw string R"delim( ... )delim".
+      size_t open = code.find('(', i);
+      size_t end = n;
+      if (open != std::string_view::npos && open - i <= 17) {
+        std::string close = ")" + std::string(code.substr(i + 1, open - i - 1)) + "\"";
+        size_t at = code.find(close, open);
+        if (at != std::string_view::npos) end = at + close.size();
+      }
+      blank(i, end);
+      i = end;
+    } else if (c == '"' || c == '`' || c == '\'') {
+      // Ordinary strings stop at the end of the line (so a stray quote cannot swallow the
+      // file); a '\'' not closed on its line is a C++ digit separator, not a char.
+      size_t k = i + 1;
+      bool closed = false;
+      while (k < n) {
+        if (code[k] == '\\') {
+          k += 2;
+          continue;
+        }
+        if (code[k] == c) {
+          closed = true;
+          break;
+        }
+        if (code[k] == '\n' && c != '`') break;
+        ++k;
+      }
+      if (c == '\'' && !closed) {
+        ++i;
+        continue;
+      }
+      size_t end = closed ? k + 1 : std::min(k, n);
+      blank(i, end);
+      i = end;
+    } else {
+      ++i;
+    }
+  }
+  return out;
+}
+
+bool declares(std::string_view blanked_code, std::string_view name,
+              const std::vector<std::string_view>& keywords) {
+  for (std::string_view keyword : keywords) {
+    size_t pos = 0;
+    while ((pos = blanked_code.find(keyword, pos)) != std::string_view::npos) {
+      size_t after = pos + keyword.size();
+      bool word_start = pos == 0 || !is_identifier_char(blanked_code[pos - 1]);
+      pos = after;
+      if (!word_start || after >= blanked_code.size() || is_identifier_char(blanked_code[after])) {
+        continue;
+      }
+      while (after < blanked_code.size() &&
+             (blanked_code[after] == ' ' || blanked_code[after] == '\t' ||
+              blanked_code[after] == '\n' || blanked_code[after] == '\r')) {
+        ++after;
+      }
+      if (blanked_code.substr(after, name.size()) != name) continue;
+      size_t end = after + name.size();
+      if (end < blanked_code.size() && is_identifier_char(blanked_code[end])) continue;
+      // "struct ListNode;" only declares the name: the definition must still come from us.
+      while (end < blanked_code.size() &&
+             (blanked_code[end] == ' ' || blanked_code[end] == '\t' || blanked_code[end] == '\n' ||
+              blanked_code[end] == '\r')) {
+        ++end;
+      }
+      if (end < blanked_code.size() && blanked_code[end] == ';') continue;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace harness_detail
+}  // namespace codejudge::judges
