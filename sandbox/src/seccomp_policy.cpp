@@ -128,9 +128,11 @@ bool build_seccomp_program(bool notify, SeccompProgram* out, std::string* error)
   rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
   if (rc < 0) return fail("seccomp rule clone3", rc);
   // Only local sockets: the network namespace is empty anyway, and other families (netlink,
-  // packet, vsock...) reach kernel code the program has no business with.
+  // packet, vsock...) reach kernel code the program has no business with. An error rather than
+  // a kill: runtimes probe for IPv4/IPv6 support at start-up (javac does) and must keep working.
   for (int nr : {SCMP_SYS(socket), SCMP_SYS(socketpair)}) {
-    rc = seccomp_rule_add(ctx, deny, nr, 1, SCMP_A0_32(SCMP_CMP_NE, AF_UNIX));
+    rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), nr, 1,
+                          SCMP_A0_32(SCMP_CMP_NE, AF_UNIX));
     if (rc < 0) return fail("seccomp rule socket", rc);
   }
   // personality() can turn off ASLR or enable READ_IMPLIES_EXEC; only the query is allowed.

@@ -1,6 +1,6 @@
-# expect: SE
+# expect: RE
 # attack: TCP connect from Python to the listener the test opens on the host's 127.0.0.1
-# message: forbidden syscall: socket
+# message: exit code 1
 import os
 import socket
 
