@@ -1,7 +1,6 @@
 #include "child.h"
 
 #include <fcntl.h>
-#include <grp.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
@@ -196,11 +195,13 @@ void build_root(const ChildPlan& plan) {
       fail(ChildStep::kRlimit);
     }
   }
-  if (setgroups(0, nullptr) != 0) fail(ChildStep::kSetgroups);
-  if (setresgid(plan.gid, plan.gid, plan.gid) != 0) fail(ChildStep::kSetgid);
+  // Raw syscalls: glibc's wrappers would signal the parent's other threads, which exist in
+  // its bookkeeping but not in this copy of the process, and wait for them forever.
+  if (syscall(SYS_setgroups, 0, nullptr) != 0) fail(ChildStep::kSetgroups);
+  if (syscall(SYS_setresgid, plan.gid, plan.gid, plan.gid) != 0) fail(ChildStep::kSetgid);
   // A non-zero uid drops every capability; nothing later can regain one (no_new_privs,
   // nosuid mounts, and the user namespace owns none of the other namespaces).
-  if (setresuid(plan.uid, plan.uid, plan.uid) != 0) fail(ChildStep::kSetuid);
+  if (syscall(SYS_setresuid, plan.uid, plan.uid, plan.uid) != 0) fail(ChildStep::kSetuid);
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail(ChildStep::kNoNewPrivs);
   if (chdir(plan.cwd.c_str()) != 0) fail(ChildStep::kChdir, plan.cwd.c_str());
 
@@ -260,7 +261,9 @@ void child_main(const ChildPlan& plan) {
   // We are pid 1 of the run's PID namespace. The program runs as our child, so that it
   // keeps normal signal semantics (pid 1 ignores signals it has no handler for), and when
   // it exits we exit, which makes the kernel kill everything left in the namespace.
-  pid_t pid = fork();
+  // A raw clone, not fork(): glibc's fork takes its malloc locks, which another thread of the
+  // parent may have held at the moment we were cloned.
+  pid_t pid = static_cast<pid_t>(syscall(SYS_clone, SIGCHLD, nullptr, nullptr, nullptr, 0));
   if (pid < 0) fail(ChildStep::kFork);
   if (pid == 0) program_main(plan);
   close(kFdStdin);
