@@ -1,0 +1,117 @@
+// Judges a submission against a problem: compile once (through the cache), run every test in the
+// sandbox on a shared worker pool, check each output, and reduce the per-test verdicts.
+//
+// Verdict rules:
+//   - CE when the compile failed (or the source is over kMaxSourceBytes).
+//   - Per test: the sandbox status maps to RE/TLE/MLE/OLE/SE; an OK run is checked (WA or AC).
+//     A sandbox IE, a harness failure (exit 99 with "codejudge-harness:" on stderr), a custom
+//     checker that crashes or times out, or any failure of ours (scratch dir, cache I/O) is IE.
+//   - Submission: IE if any reported test is IE (never blame the submission); else the first
+//     failing test's verdict in test order; else AC.
+//   - Assert mode: a failed assertion is WA; any other exception is RE.
+// With stop_on_first_failure, tests after a failure are not started, but every test before it
+// still runs, so the verdict and the reported tests (those up to and including the first
+// failure) do not depend on parallelism or load. Limits are CPU time, which load does not change.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "codejudge/judges/compile_cache.h"
+#include "codejudge/judges/verdict.h"
+#include "codejudge/problems/problem.h"
+#include "codejudge/sandbox/sandbox.h"
+
+namespace codejudge::judges {
+
+struct JudgeConfig {
+  std::string cache_dir;  // empty: default_cache_dir()
+  uint64_t cache_bytes = 1ull << 30;
+  size_t workers = 0;  // concurrent test runs over all judge() calls; 0 = number of CPUs
+  std::string scratch_parent = "/tmp";  // where compile scratch dirs are mounted
+  sandbox::Options sandbox;
+};
+
+struct Submission {
+  std::string language;  // a name or alias from language.h
+  std::string code;
+};
+
+struct JudgeOptions {
+  bool stop_on_first_failure = false;
+  bool return_outputs = false;        // fill TestResult's stdout/stderr/expected
+  size_t output_return_bytes = 4096;  // each returned output is cut to this many bytes
+  // Overrides of the problem's limits.
+  std::optional<uint64_t> time_ms;  // CPU time per test
+  std::optional<uint64_t> memory_mb;
+  std::optional<uint64_t> output_kb;  // per stream; default max(1 MiB, 2 * expected + 4 KiB)
+};
+
+struct CompileInfo {
+  bool ok = false;
+  uint64_t time_ms = 0;  // wall time this call spent compiling or waiting (near 0 when cached)
+  bool cached = false;   // the result came from the cache (or from an identical compile in flight)
+  std::string stderr_data;  // compiler diagnostics, or why the source was rejected
+};
+
+struct TestResult {
+  Verdict verdict = Verdict::kIE;
+  uint64_t cpu_ms = 0;
+  uint64_t wall_ms = 0;
+  uint64_t memory_bytes = 0;
+  int exit_code = -1;
+  int signal = 0;
+  std::string message;  // the checker's or the sandbox's reason; empty on AC
+  // Only with JudgeOptions::return_outputs, cut to output_return_bytes (on a UTF-8 boundary).
+  std::string stdout_data;
+  std::string stderr_data;
+  std::string expected;
+};
+
+struct JudgeResult {
+  Verdict verdict = Verdict::kIE;
+  size_t passed = 0;  // tests with AC among those reported
+  size_t total = 0;   // tests in the problem
+  CompileInfo compile;
+  std::vector<TestResult> tests;  // in test order; cut after the first failure with stop_on_...
+  uint64_t wall_ms = 0;
+  std::string message;  // the first failure ("test 3: WA: ...") or the IE step
+};
+
+class Judge {
+ public:
+  // Creates the sandbox, opens the compile cache and starts the worker pool. Returns nullptr
+  // with *error set when any of them cannot start.
+  static std::unique_ptr<Judge> create(const JudgeConfig& config, std::string* error);
+  ~Judge();
+  Judge(const Judge&) = delete;
+  Judge& operator=(const Judge&) = delete;
+
+  // Thread-safe.
+  JudgeResult judge(const problems::Problem& problem, const Submission& submission,
+                    const JudgeOptions& options);
+
+  // For `codejudge run`: compile (cached) then run once with stdin_data and limits. When the
+  // compile fails, run.status is kInternalError with message "compile failed" (see compile).
+  struct RunOutput {
+    CompileInfo compile;
+    sandbox::Result run;
+  };
+  RunOutput run(const Submission& submission, const std::string& stdin_data,
+                const sandbox::Limits& limits);
+
+  const sandbox::HostReport& host() const;
+  CacheStats cache_stats() const;
+
+  struct Impl;
+
+ private:
+  explicit Judge(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace codejudge::judges

@@ -1,0 +1,75 @@
+// The seven supported languages: how each is compiled and run inside the sandbox.
+// Paths are absolute host paths that the sandbox mounts read-only (/usr, /bin), so the toolchain
+// that compiles is the one whose version we detect on the host.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "codejudge/sandbox/sandbox.h"
+
+namespace codejudge::judges {
+
+// Largest source accepted, in bytes: bigger submissions are rejected with a message (CE).
+inline constexpr uint64_t kMaxSourceBytes = 1ull << 20;
+
+// Where compiled artifacts are mounted (read-only) when a program runs.
+inline constexpr std::string_view kBoxDir = "/box";
+
+// A file to keep from the compile's work directory. A name starting with '*' is a suffix
+// pattern ("*.class"); only regular files at the top level of the directory match.
+struct ArtifactSpec {
+  std::string name;
+  bool executable = false;
+};
+
+struct Language {
+  std::string name;  // canonical: python, cpp, c, java, javascript, rust, go
+  std::vector<std::string> aliases;
+  std::string source_file;                // the stdio submission's file name: main.cpp, Main.java
+  std::string tool;                       // the host binary whose version keys the compile cache
+  std::vector<std::string> version_argv;  // prints the toolchain version (first line used)
+  // Compile command run in the work directory; "{src}" is replaced by the source file name.
+  // Never empty: interpreted languages get a cheap syntax check so that a syntax error is CE.
+  std::vector<std::string> compile_argv;
+  std::vector<std::string> compile_env;  // on top of the base environment
+  sandbox::Limits compile_limits;
+  std::vector<ArtifactSpec> artifacts;  // kept after a successful compile
+  std::vector<std::string> run_env;     // on top of the base environment
+  uint32_t run_processes = 64;          // processes and threads the runtime needs at least
+
+  // The command that runs the compiled program from kBoxDir. memory_bytes is the run's
+  // memory limit (the JVM sizes its heap from it).
+  std::vector<std::string> run_argv(uint64_t memory_bytes) const;
+  // compile_argv with "{src}" replaced.
+  std::vector<std::string> compile_command(std::string_view source_file_name) const;
+};
+
+// The environment every sandboxed process starts from: PATH, HOME=/tmp, LANG=C.UTF-8.
+std::vector<std::string> base_environment();
+
+// The language for a canonical name or an alias (case-insensitive), or nullptr.
+const Language* find_language(std::string_view name);
+
+// All seven, in a fixed order.
+const std::vector<Language>& all_languages();
+
+// The toolchain's version line (e.g. "g++ (Debian 12.2.0-14) 12.2.0"), detected once per process
+// by running version_argv on the host; empty when the toolchain is not installed.
+const std::string& toolchain_version(const Language& language);
+
+struct LanguageInfo {
+  std::string name;
+  std::vector<std::string> aliases;
+  std::string version;  // empty when unavailable
+  bool available = false;
+  std::string compile_command;  // space-joined, for display
+  std::string run_command;
+};
+
+// For `codejudge languages`: every language with its detected toolchain.
+std::vector<LanguageInfo> available_languages();
+
+}  // namespace codejudge::judges

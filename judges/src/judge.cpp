@@ -1,0 +1,693 @@
+#include "codejudge/judges/judge.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <limits>
+#include <mutex>
+#include <thread>
+
+#include "codejudge/judges/checker.h"
+#include "codejudge/judges/harness.h"
+#include "codejudge/judges/language.h"
+
+namespace codejudge::judges {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr uint64_t kMiB = 1ull << 20;
+constexpr uint64_t kCompileScratchBytes = 512 * kMiB;  // a ceiling; tmpfs pages are lazy
+// All artifacts of one compile together: a bigger program (a huge static array) is a compile
+// error, so that one submission cannot fill the cache.
+constexpr uint64_t kMaxArtifactBytes = 64 * kMiB;
+constexpr size_t kMaxArtifacts = 4096;  // class files of one Java source, say
+constexpr size_t kMessageBytes = 1024;  // of a checker's or a sandbox's reason
+// A custom checker is the problem's code, not the submission's: generous fixed limits.
+constexpr uint64_t kCheckerCpuMs = 10000;
+constexpr uint64_t kCheckerMemoryBytes = 1024 * kMiB;
+
+uint64_t elapsed_ms(Clock::time_point start) {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count());
+}
+
+// Cuts text to at most max_bytes without splitting a UTF-8 sequence.
+std::string cut_utf8(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  size_t end = max_bytes;
+  // Step back over continuation bytes (10xxxxxx) to the start of the cut sequence.
+  size_t back = 0;
+  while (end > 0 && back < 4 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+    --end;
+    ++back;
+  }
+  return std::string(text.substr(0, end));
+}
+
+std::string trim(std::string_view text) {
+  size_t begin = 0;
+  size_t end = text.size();
+  while (begin < end && std::isspace(static_cast<unsigned char>(text[begin]))) ++begin;
+  while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
+  return std::string(text.substr(begin, end - begin));
+}
+
+std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+bool is_failure(Verdict verdict) {
+  return verdict != Verdict::kAC;
+}
+
+std::optional<Verdict> verdict_for_status(sandbox::Status status) {
+  switch (status) {
+    case sandbox::Status::kOk:
+      return std::nullopt;
+    case sandbox::Status::kRuntimeError:
+      return Verdict::kRE;
+    case sandbox::Status::kTimeLimit:
+      return Verdict::kTLE;
+    case sandbox::Status::kMemoryLimit:
+      return Verdict::kMLE;
+    case sandbox::Status::kOutputLimit:
+      return Verdict::kOLE;
+    case sandbox::Status::kSecurityError:
+      return Verdict::kSE;
+    case sandbox::Status::kInternalError:
+      return Verdict::kIE;
+  }
+  return Verdict::kIE;
+}
+
+// Runs batches of indexed tasks on a fixed set of threads shared by every judge() call. Batches
+// are served round-robin, one task at a time, so a 1000-test submission does not starve the
+// one queued behind it.
+class WorkerPool {
+ public:
+  explicit WorkerPool(size_t threads) {
+    for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
+  }
+  ~WorkerPool() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    for (auto& thread : threads_) thread.join();
+  }
+
+  // Runs task(i) for every i in [0, count) and returns when all have finished.
+  void run_batch(size_t count, const std::function<void(size_t)>& task) {
+    if (count == 0) return;
+    auto batch = std::make_shared<Batch>();
+    batch->task = &task;
+    batch->count = count;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      queue_.push_back(batch);
+    }
+    wake_.notify_all();
+    std::unique_lock<std::mutex> lock(mu_);
+    batch->done_cv.wait(lock, [&] { return batch->finished == batch->count; });
+  }
+
+ private:
+  struct Batch {
+    const std::function<void(size_t)>* task = nullptr;
+    size_t count = 0;
+    size_t next = 0;
+    size_t finished = 0;
+    std::condition_variable done_cv;
+  };
+
+  void work() {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, nothing left
+      std::shared_ptr<Batch> batch = queue_.front();
+      queue_.pop_front();
+      size_t index = batch->next++;
+      if (batch->next < batch->count) queue_.push_back(batch);
+      lock.unlock();
+      (*batch->task)(index);
+      lock.lock();
+      if (++batch->finished == batch->count) batch->done_cv.notify_all();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<std::shared_ptr<Batch>> queue_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+// What compiling one source gave: an entry held in use, or an internal error.
+struct Compiled {
+  std::shared_ptr<const CompileCache::Entry> entry;
+  CompileInfo info;
+  std::string internal_error;  // non-empty: IE
+};
+
+// Lists the top-level regular files of dir ending in suffix, without following symlinks.
+std::vector<std::string> files_with_suffix(const std::string& dir, const std::string& suffix) {
+  std::vector<std::string> names;
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return names;
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    if (name.size() < suffix.size() ||
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
+      continue;
+    }
+    struct stat st {};
+    if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) {
+      names.push_back(name);
+    }
+  }
+  closedir(d);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace
+
+struct Judge::Impl {
+  JudgeConfig config;
+  std::unique_ptr<sandbox::Sandbox> box;
+  std::shared_ptr<CompileCache> cache;
+  std::unique_ptr<WorkerPool> pool;
+
+  // The sandboxed compile of one source, for the cache. Failures of ours go in internal_error.
+  CompileOutput compile_now(const Language& language, const std::string& file_name,
+                            const std::string& source) {
+    CompileOutput output;
+    const auto start = Clock::now();
+    std::string error;
+    auto scratch = sandbox::ScratchDir::create(config.scratch_parent, kCompileScratchBytes, &error);
+    if (!scratch) {
+      output.internal_error = "compile: scratch dir: " + error;
+      return output;
+    }
+    if (!scratch->write_file(file_name, source, &error)) {
+      output.internal_error = "compile: writing the source: " + error;
+      return output;
+    }
+    sandbox::RunSpec spec;
+    spec.argv = language.compile_command(file_name);
+    spec.env = concat(base_environment(), language.compile_env);
+    spec.limits = language.compile_limits;
+    spec.work_dir = scratch->path();
+    sandbox::Result result = box->run(spec);
+    output.time_ms = elapsed_ms(start);
+    output.diagnostics = result.stdout_data + result.stderr_data;
+    switch (result.status) {
+      case sandbox::Status::kOk:
+        break;
+      case sandbox::Status::kRuntimeError:
+        if (result.signal != 0) output.diagnostics += "\ncompiler killed: " + result.message;
+        return output;
+      case sandbox::Status::kTimeLimit:
+        if (result.cpu_ms < spec.limits.cpu_ms) {
+          // Wall clock only: the machine was busy or the compiler blocked. Not repeatable,
+          // so neither cached nor blamed on the submission.
+          output.internal_error = "compile: wall-clock timeout (" + result.message + ")";
+          return output;
+        }
+        output.diagnostics += "\ncompilation exceeded the CPU time limit of " +
+                              std::to_string(spec.limits.cpu_ms) + " ms";
+        return output;
+      case sandbox::Status::kMemoryLimit:
+        output.diagnostics += "\ncompilation exceeded the memory limit of " +
+                              std::to_string(spec.limits.memory_bytes / kMiB) + " MiB";
+        return output;
+      case sandbox::Status::kOutputLimit:
+        output.diagnostics += "\ncompilation exceeded an output limit: " + result.message;
+        return output;
+      case sandbox::Status::kSecurityError:
+        // Our seccomp policy stopped the compiler: our bug, not the submission's.
+        output.internal_error =
+            "compile: the compiler was stopped by the sandbox: " + result.message;
+        return output;
+      case sandbox::Status::kInternalError:
+        output.internal_error = "compile: sandbox: " + result.message;
+        return output;
+    }
+    uint64_t artifact_bytes = 0;
+    for (const auto& spec_artifact : language.artifacts) {
+      std::vector<std::string> names;
+      if (!spec_artifact.name.empty() && spec_artifact.name[0] == '*') {
+        names = files_with_suffix(scratch->path(), spec_artifact.name.substr(1));
+      } else {
+        names.push_back(spec_artifact.name);
+      }
+      if (names.size() + output.artifacts.size() > kMaxArtifacts) {
+        output.diagnostics +=
+            "\nthe compiler produced more than " + std::to_string(kMaxArtifacts) + " files";
+        output.artifacts.clear();
+        return output;
+      }
+      for (const auto& name : names) {
+        struct stat st {};
+        const std::string path = scratch->path() + "/" + name;
+        if (lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+          output.internal_error =
+              "compile: the compiler succeeded but " + name + " is missing or not a regular file";
+          return output;
+        }
+        artifact_bytes += static_cast<uint64_t>(st.st_size);
+        if (artifact_bytes > kMaxArtifactBytes) {
+          output.diagnostics += "\nthe compiled program is larger than " +
+                                std::to_string(kMaxArtifactBytes / kMiB) + " MiB";
+          output.artifacts.clear();
+          return output;
+        }
+        // read_file refuses symlinks and re-checks the size, so a file swapped since lstat
+        // fails here rather than being followed.
+        auto data = scratch->read_file(name, kMaxArtifactBytes);
+        if (!data) {
+          output.internal_error = "compile: reading " + name + " from the scratch dir failed";
+          return output;
+        }
+        output.artifacts.push_back({name, std::move(*data), spec_artifact.executable});
+      }
+    }
+    output.ok = true;
+    return output;
+  }
+
+  Compiled compile(const Language& language, const std::string& file_name,
+                   const std::string& source) {
+    Compiled compiled;
+    const auto start = Clock::now();
+    const std::string& version = toolchain_version(language);
+    if (version.empty()) {
+      compiled.internal_error = "the " + language.name + " toolchain (" + language.tool +
+                                ") is not installed on this host";
+      return compiled;
+    }
+    std::string material = "codejudge-compile-v1";
+    for (const std::string& part : {language.name, version, file_name}) {
+      material += '\0';
+      material += part;
+    }
+    for (const auto& arg : language.compile_argv) {
+      material += '\0';
+      material += arg;
+    }
+    for (const auto& env : language.compile_env) {
+      material += '\0';
+      material += env;
+    }
+    material += '\0';
+    material += source;
+    const std::string key = sha256_hex(material);
+    std::string error;
+    compiled.entry = cache->get_or_compile(
+        key, [&] { return compile_now(language, file_name, source); }, &error);
+    compiled.info.time_ms = elapsed_ms(start);
+    if (!compiled.entry) {
+      compiled.internal_error = error;
+      return compiled;
+    }
+    compiled.info.ok = compiled.entry->ok();
+    compiled.info.cached = compiled.entry->cached();
+    compiled.info.stderr_data = compiled.entry->diagnostics();
+    return compiled;
+  }
+
+  struct CheckerRun {
+    std::optional<CheckOutcome> outcome;  // nullopt: the checker failed (IE)
+    std::string error;
+  };
+
+  // Runs a custom checker as `checker /check/input /check/output /check/answer`.
+  CheckerRun run_checker(const Language& language, const CompileCache::Entry& checker,
+                         std::string_view input, std::string_view output, std::string_view answer) {
+    CheckerRun run;
+    std::string error;
+    const uint64_t bytes = input.size() + output.size() + answer.size() + 4 * kMiB;
+    auto scratch = sandbox::ScratchDir::create(config.scratch_parent, bytes, &error);
+    if (!scratch) {
+      run.error = "checker: scratch dir: " + error;
+      return run;
+    }
+    if (!scratch->write_file("input", std::string(input), &error) ||
+        !scratch->write_file("output", std::string(output), &error) ||
+        !scratch->write_file("answer", std::string(answer), &error)) {
+      run.error = "checker: writing its files: " + error;
+      return run;
+    }
+    sandbox::RunSpec spec;
+    spec.argv = concat(language.run_argv(kCheckerMemoryBytes),
+                       {"/check/input", "/check/output", "/check/answer"});
+    spec.env = concat(base_environment(), language.run_env);
+    spec.limits.cpu_ms = kCheckerCpuMs;
+    spec.limits.memory_bytes = kCheckerMemoryBytes;
+    spec.limits.processes = std::max<uint32_t>(spec.limits.processes, language.run_processes);
+    spec.binds.push_back({checker.box_dir(), std::string(kBoxDir), false});
+    spec.binds.push_back({scratch->path(), "/check", false});
+    sandbox::Result result = box->run(spec);
+    std::string said = trim(result.stderr_data.empty() ? result.stdout_data : result.stderr_data);
+    if (result.status == sandbox::Status::kOk) {
+      run.outcome = CheckOutcome{true, cut_utf8(said, kMessageBytes)};
+    } else if (result.status == sandbox::Status::kRuntimeError && result.signal == 0 &&
+               result.exit_code > 0) {
+      run.outcome = CheckOutcome{
+          false, cut_utf8(said.empty() ? "rejected by the checker" : said, kMessageBytes)};
+    } else {
+      run.error = std::string("checker failed: ") + sandbox::status_name(result.status) + ": " +
+                  cut_utf8(result.message.empty() ? said : result.message, kMessageBytes);
+    }
+    return run;
+  }
+};
+
+Judge::Judge(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Judge::~Judge() = default;
+
+std::unique_ptr<Judge> Judge::create(const JudgeConfig& config, std::string* error) {
+  std::string local_error;
+  if (error == nullptr) error = &local_error;
+  auto impl = std::make_unique<Impl>();
+  impl->config = config;
+  if (impl->config.cache_dir.empty()) impl->config.cache_dir = default_cache_dir();
+  impl->box = sandbox::Sandbox::create(config.sandbox, error);
+  if (!impl->box) {
+    *error = "sandbox: " + *error;
+    return nullptr;
+  }
+  impl->cache = CompileCache::open(impl->config.cache_dir, config.cache_bytes, error);
+  if (!impl->cache) {
+    *error = "compile cache: " + *error;
+    return nullptr;
+  }
+  size_t workers = config.workers;
+  if (workers == 0) workers = std::max(1u, std::thread::hardware_concurrency());
+  impl->pool = std::make_unique<WorkerPool>(workers);
+  // Detect the toolchains now (in parallel: javac alone takes ~0.4 s), so that the first
+  // submission in each language does not pay for it.
+  std::vector<std::thread> detectors;
+  for (const auto& language : all_languages()) {
+    detectors.emplace_back([&language] { toolchain_version(language); });
+  }
+  for (auto& detector : detectors) detector.join();
+  return std::unique_ptr<Judge>(new Judge(std::move(impl)));
+}
+
+const sandbox::HostReport& Judge::host() const {
+  return impl_->box->report();
+}
+
+CacheStats Judge::cache_stats() const {
+  return impl_->cache->stats();
+}
+
+JudgeResult Judge::judge(const problems::Problem& problem, const Submission& submission,
+                         const JudgeOptions& options) {
+  const auto start = Clock::now();
+  JudgeResult result;
+  result.total = problem.tests.size();
+  auto finish = [&](Verdict verdict, std::string message) {
+    result.verdict = verdict;
+    result.message = std::move(message);
+    result.wall_ms = elapsed_ms(start);
+    return result;
+  };
+
+  const Language* language = find_language(submission.language);
+  if (language == nullptr) {
+    return finish(Verdict::kIE, "unknown language '" + submission.language + "'");
+  }
+  if (submission.code.size() > kMaxSourceBytes) {
+    result.compile.stderr_data = "the source is " + std::to_string(submission.code.size()) +
+                                 " bytes; the limit is " + std::to_string(kMaxSourceBytes);
+    return finish(Verdict::kCE, result.compile.stderr_data);
+  }
+  if (problem.tests.empty()) return finish(Verdict::kIE, "the problem has no tests");
+  const uint64_t time_ms = options.time_ms.value_or(problem.limits.time_ms);
+  const uint64_t memory_mb = options.memory_mb.value_or(problem.limits.memory_mb);
+  if (time_ms == 0 || memory_mb == 0 || (options.output_kb && *options.output_kb == 0)) {
+    return finish(Verdict::kIE, "invalid limits: time, memory and output must be positive");
+  }
+
+  // The program to compile: the submission itself, or the submission inside a harness.
+  std::string preamble;
+  if (auto it = problem.preamble.find(language->name); it != problem.preamble.end()) {
+    preamble = it->second;
+  }
+  std::string source;
+  std::string file_name = language->source_file;
+  std::string harness_error;
+  switch (problem.mode) {
+    case problems::Mode::kStdio:
+      source = preamble.empty() ? submission.code : preamble + "\n" + submission.code;
+      break;
+    case problems::Mode::kFunction: {
+      auto generated = make_function_program(language->name, problem.signature, problem.entry_point,
+                                             preamble, submission.code, &harness_error);
+      if (!generated) return finish(Verdict::kIE, "function harness: " + harness_error);
+      source = std::move(generated->source);
+      file_name = std::move(generated->file_name);
+      break;
+    }
+    case problems::Mode::kAssert: {
+      if (language->name != "python") {
+        return finish(Verdict::kIE, "assert mode supports python only, not " + language->name);
+      }
+      auto generated =
+          make_assert_program(preamble, submission.code, problem.entry_point, &harness_error);
+      if (!generated) return finish(Verdict::kIE, "assert harness: " + harness_error);
+      source = std::move(generated->source);
+      file_name = std::move(generated->file_name);
+      break;
+    }
+  }
+
+  Compiled program = impl_->compile(*language, file_name, source);
+  result.compile = program.info;
+  if (!program.internal_error.empty()) return finish(Verdict::kIE, program.internal_error);
+  if (!program.info.ok) return finish(Verdict::kCE, "compile error");
+
+  // A custom checker is compiled once per judge() call, through the same cache.
+  const Language* checker_language = nullptr;
+  Compiled checker;
+  if (problem.checker.type == problems::CheckerSpec::Type::kCustom) {
+    checker_language = find_language(problem.checker.language);
+    if (checker_language == nullptr) {
+      return finish(Verdict::kIE, "checker: unknown language '" + problem.checker.language + "'");
+    }
+    checker =
+        impl_->compile(*checker_language, checker_language->source_file, problem.checker.code);
+    if (!checker.internal_error.empty()) {
+      return finish(Verdict::kIE, "checker: " + checker.internal_error);
+    }
+    if (!checker.info.ok) {
+      return finish(Verdict::kIE,
+                    "checker: compile error: " + cut_utf8(checker.info.stderr_data, kMessageBytes));
+    }
+  }
+
+  const std::string token = problem.mode == problems::Mode::kStdio ? "" : make_token();
+  sandbox::Limits limits;
+  limits.cpu_ms = time_ms;
+  limits.memory_bytes = memory_mb * kMiB;
+  limits.processes = std::max<uint32_t>(limits.processes, language->run_processes);
+  const auto run_argv = language->run_argv(limits.memory_bytes);
+  const auto run_env = concat(base_environment(), language->run_env);
+
+  std::vector<TestResult> tests(problem.tests.size());
+  std::atomic<size_t> first_failure{std::numeric_limits<size_t>::max()};
+
+  auto run_test = [&](size_t index) {
+    if (options.stop_on_first_failure && index > first_failure.load()) return;
+    const problems::Test& test = problem.tests[index];
+    TestResult& out = tests[index];
+    sandbox::RunSpec spec;
+    spec.argv = run_argv;
+    spec.env = run_env;
+    spec.limits = limits;
+    if (options.output_kb) {
+      spec.limits.output_bytes = *options.output_kb * 1024;
+    } else {
+      spec.limits.output_bytes = std::max<uint64_t>(kMiB, 2 * test.expected.size() + 4096);
+    }
+    spec.binds.push_back({program.entry->box_dir(), std::string(kBoxDir), false});
+    switch (problem.mode) {
+      case problems::Mode::kStdio:
+        spec.stdin_data = test.input;
+        break;
+      case problems::Mode::kFunction:
+        spec.stdin_data = function_stdin(token, {test.input});
+        break;
+      case problems::Mode::kAssert:
+        spec.stdin_data = assert_stdin(token, test.code);
+        break;
+    }
+    sandbox::Result run = impl_->box->run(spec);
+    out.cpu_ms = run.cpu_ms;
+    out.wall_ms = run.wall_ms;
+    out.memory_bytes = run.memory_bytes;
+    out.exit_code = run.exit_code;
+    out.signal = run.signal;
+    if (options.return_outputs) {
+      out.stdout_data = cut_utf8(run.stdout_data, options.output_return_bytes);
+      out.stderr_data = cut_utf8(run.stderr_data, options.output_return_bytes);
+      out.expected = cut_utf8(test.expected, options.output_return_bytes);
+    }
+
+    const bool harnessed = problem.mode != problems::Mode::kStdio;
+    if (harnessed && run.status == sandbox::Status::kRuntimeError && run.signal == 0 &&
+        run.exit_code == kHarnessExitCode &&
+        std::string_view(run.stderr_data).substr(0, kHarnessStderrPrefix.size()) ==
+            kHarnessStderrPrefix) {
+      out.verdict = Verdict::kIE;
+      out.message = cut_utf8(trim(run.stderr_data), kMessageBytes);
+    } else if (auto verdict = verdict_for_status(run.status)) {
+      out.verdict = *verdict;
+      out.message = run.message;
+      if (problem.mode == problems::Mode::kAssert && *verdict == Verdict::kRE &&
+          assert_failed(run.stderr_data)) {
+        out.verdict = Verdict::kWA;  // the submission ran but an assertion rejected it
+      }
+      if (*verdict == Verdict::kRE) {
+        // The program's own last words say more than "exit code 1".
+        std::string said = trim(run.stderr_data);
+        if (!said.empty()) {
+          if (said.size() > kMessageBytes) said = said.substr(said.size() - kMessageBytes);
+          out.message += (out.message.empty() ? "" : ": ") + said;
+        }
+      }
+    } else {
+      // The program ran to completion: check what it printed.
+      std::optional<CheckOutcome> outcome;
+      std::string checker_error;
+      switch (problem.mode) {
+        case problems::Mode::kStdio:
+          if (checker_language != nullptr) {
+            auto checked = impl_->run_checker(*checker_language, *checker.entry, test.input,
+                                              run.stdout_data, test.expected);
+            outcome = std::move(checked.outcome);
+            checker_error = std::move(checked.error);
+          } else {
+            outcome = check_text(problem.checker, test.expected, run.stdout_data);
+          }
+          break;
+        case problems::Mode::kFunction: {
+          auto values = parse_function_stdout(run.stdout_data, token);
+          auto it = values.find(0);
+          if (it == values.end()) {
+            outcome = CheckOutcome{false, "the function returned no result"};
+          } else if (checker_language != nullptr) {
+            auto checked = impl_->run_checker(*checker_language, *checker.entry, test.input,
+                                              it->second, test.expected);
+            outcome = std::move(checked.outcome);
+            checker_error = std::move(checked.error);
+          } else {
+            outcome = check_json(test.expected, it->second, problem.checker.abs_tol,
+                                 problem.checker.rel_tol);
+          }
+          break;
+        }
+        case problems::Mode::kAssert:
+          if (assert_passed(run.stdout_data, token)) {
+            outcome = CheckOutcome{true, ""};
+          } else {
+            outcome = CheckOutcome{false, "the checks did not run to completion"};
+          }
+          break;
+      }
+      if (!outcome) {
+        out.verdict = Verdict::kIE;
+        out.message = checker_error;
+      } else {
+        out.verdict = outcome->accepted ? Verdict::kAC : Verdict::kWA;
+        out.message = outcome->accepted ? "" : outcome->message;
+      }
+    }
+    if (is_failure(out.verdict)) {
+      size_t seen = first_failure.load();
+      while (index < seen && !first_failure.compare_exchange_weak(seen, index)) {
+      }
+    }
+  };
+  impl_->pool->run_batch(problem.tests.size(), run_test);
+
+  size_t reported = tests.size();
+  if (options.stop_on_first_failure && first_failure.load() < tests.size()) {
+    reported = first_failure.load() + 1;
+  }
+  tests.resize(reported);
+  result.tests = std::move(tests);
+  std::optional<size_t> first_failed;
+  std::optional<size_t> first_internal;
+  for (size_t i = 0; i < result.tests.size(); ++i) {
+    const TestResult& test = result.tests[i];
+    if (test.verdict == Verdict::kAC) {
+      ++result.passed;
+    } else {
+      if (!first_failed) first_failed = i;
+      if (test.verdict == Verdict::kIE && !first_internal) first_internal = i;
+    }
+  }
+  auto describe = [&](size_t i) {
+    const TestResult& test = result.tests[i];
+    std::string text = "test " + std::to_string(i + 1) + ": " + verdict_name(test.verdict);
+    if (!test.message.empty()) text += ": " + test.message;
+    return text;
+  };
+  if (first_internal) return finish(Verdict::kIE, describe(*first_internal));
+  if (first_failed) return finish(result.tests[*first_failed].verdict, describe(*first_failed));
+  return finish(Verdict::kAC, "");
+}
+
+Judge::RunOutput Judge::run(const Submission& submission, const std::string& stdin_data,
+                            const sandbox::Limits& limits) {
+  RunOutput output;
+  const Language* language = find_language(submission.language);
+  if (language == nullptr) {
+    output.compile.stderr_data = "unknown language '" + submission.language + "'";
+    output.run.message = "compile failed";
+    return output;
+  }
+  if (submission.code.size() > kMaxSourceBytes) {
+    output.compile.stderr_data = "the source is " + std::to_string(submission.code.size()) +
+                                 " bytes; the limit is " + std::to_string(kMaxSourceBytes);
+    output.run.message = "compile failed";
+    return output;
+  }
+  Compiled program = impl_->compile(*language, language->source_file, submission.code);
+  output.compile = program.info;
+  if (!program.internal_error.empty()) {
+    output.compile.ok = false;
+    output.compile.stderr_data = program.internal_error;
+    output.run.message = "compile failed: " + program.internal_error;
+    return output;
+  }
+  if (!program.info.ok) {
+    output.run.message = "compile failed";
+    return output;
+  }
+  sandbox::RunSpec spec;
+  spec.argv = language->run_argv(limits.memory_bytes);
+  spec.env = concat(base_environment(), language->run_env);
+  spec.limits = limits;
+  spec.limits.processes = std::max<uint32_t>(limits.processes, language->run_processes);
+  spec.stdin_data = stdin_data;
+  spec.binds.push_back({program.entry->box_dir(), std::string(kBoxDir), false});
+  output.run = impl_->box->run(spec);
+  return output;
+}
+
+}  // namespace codejudge::judges

@@ -1,0 +1,469 @@
+// End-to-end judging in the real sandbox: every language's verdicts on a small stdio problem,
+// function and assert modes, custom checkers, the cache seen through the judge, and the rules
+// that reduce test verdicts. Needs root and a working sandbox: if the judge cannot start, every
+// test fails (never skips) with the reason.
+#include "codejudge/judges/judge.h"
+
+#include <sys/stat.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "codejudge/judges/harness.h"
+#include "codejudge/judges/language.h"
+
+namespace codejudge::judges {
+namespace {
+
+namespace fs = std::filesystem;
+using problems::Mode;
+using problems::Problem;
+
+std::string submission_file(const std::string& relative) {
+  std::ifstream in(std::string(CODEJUDGE_SOURCE_DIR) + "/tests/judges/submissions/" + relative,
+                   std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+std::string file_extension(const std::string& language) {
+  if (language == "python") return "py";
+  if (language == "javascript") return "js";
+  if (language == "rust") return "rs";
+  return language;  // cpp, c, java, go
+}
+
+// A comment that makes a source unique, so its compile is cold in this run.
+std::string unique_comment(const std::string& language) {
+  static std::atomic<int> counter{0};
+  std::string text = "codejudge test " + make_token() + " " + std::to_string(counter++);
+  return language == "python" ? "# " + text + "\n" : "// " + text + "\n";
+}
+
+Problem sum_problem() {
+  Problem problem;
+  problem.id = "sum";
+  problem.mode = Mode::kStdio;
+  problem.tests = {
+      {"1 2\n", "3\n", ""}, {"-5 10\n", "5\n", ""}, {"1000000000000 1\n", "1000000000001\n", ""}};
+  problem.limits.time_ms = 2000;
+  problem.limits.memory_mb = 256;
+  return problem;
+}
+
+Problem two_sum_problem() {
+  Problem problem;
+  problem.id = "two-sum";
+  problem.mode = Mode::kFunction;
+  problem.entry_point = "Solution().twoSum";
+  problem.signature.params = {{"nums", "list[int]"}, {"target", "int"}};
+  problem.signature.returns = "list[int]";
+  problem.tests = {
+      {"[[2,7,11,15],9]", "[0,1]", ""}, {"[[3,2,4],6]", "[1,2]", ""}, {"[[3,3],6]", "[0,1]", ""}};
+  return problem;
+}
+
+Problem assert_problem() {
+  Problem problem;
+  problem.id = "add";
+  problem.mode = Mode::kAssert;
+  problem.entry_point = "add";
+  problem.tests = {{"", "", "def check(candidate):\n    assert candidate(2, 3) == 5\n"},
+                   {"", "", "assert add(-1, 1) == 0\nassert add(10, 5) == 15\n"}};
+  return problem;
+}
+
+Problem checker_problem(const std::string& checker_file) {
+  Problem problem;
+  problem.id = "split";
+  problem.mode = Mode::kStdio;
+  problem.checker.type = problems::CheckerSpec::Type::kCustom;
+  problem.checker.language = "python";
+  problem.checker.code = submission_file("checker/" + checker_file);
+  problem.tests = {{"10\n", "3 7\n", ""}, {"2\n", "1 1\n", ""}};
+  return problem;
+}
+
+class JudgeTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    char dir[] = "/tmp/codejudge-judge-test-XXXXXX";
+    cache_dir_ = new std::string(mkdtemp(dir));
+    JudgeConfig config;
+    config.cache_dir = *cache_dir_;
+    config.workers = std::max(2u, std::thread::hardware_concurrency());
+    error_ = new std::string;
+    judge_ = Judge::create(config, error_).release();
+  }
+  static void TearDownTestSuite() {
+    delete judge_;
+    judge_ = nullptr;
+    std::error_code ec;
+    fs::remove_all(*cache_dir_, ec);
+    delete cache_dir_;
+    delete error_;
+  }
+  void SetUp() override {
+    ASSERT_NE(judge_, nullptr) << "the judge could not start (root and a working sandbox are "
+                                  "required): "
+                               << *error_;
+  }
+
+  static JudgeResult judge(const Problem& problem, const std::string& language,
+                           const std::string& code, const JudgeOptions& options = {}) {
+    return judge_->judge(problem, Submission{language, code}, options);
+  }
+
+  static Judge* judge_;
+  static std::string* cache_dir_;
+  static std::string* error_;
+};
+
+Judge* JudgeTest::judge_ = nullptr;
+std::string* JudgeTest::cache_dir_ = nullptr;
+std::string* JudgeTest::error_ = nullptr;
+
+std::string describe(const JudgeResult& result) {
+  std::string text = std::string(verdict_name(result.verdict)) + " (" + result.message + ")";
+  if (!result.compile.stderr_data.empty()) {
+    text += "\ncompiler: " + result.compile.stderr_data.substr(0, 2000);
+  }
+  for (size_t i = 0; i < result.tests.size(); ++i) {
+    text += "\n  test " + std::to_string(i + 1) + ": " + verdict_name(result.tests[i].verdict) +
+            " " + result.tests[i].message.substr(0, 500);
+  }
+  return text;
+}
+
+// ---- stdio: every language, every kind of submission ------------------------------------------
+
+struct StdioCase {
+  std::string language;
+  std::string kind;  // file name in submissions/sum
+  Verdict expected;
+};
+
+void PrintTo(const StdioCase& c, std::ostream* os) {
+  *os << c.language << "/" << c.kind << " -> " << verdict_name(c.expected);
+}
+
+class StdioVerdicts : public JudgeTest, public ::testing::WithParamInterface<StdioCase> {};
+
+TEST_P(StdioVerdicts, MatchExpected) {
+  const StdioCase& c = GetParam();
+  const std::string code = submission_file("sum/" + c.kind + "." + file_extension(c.language));
+  ASSERT_FALSE(code.empty());
+  JudgeOptions options;
+  if (c.kind == "slow") options.time_ms = 500;  // a quicker TLE
+  options.stop_on_first_failure = c.kind == "slow";
+  JudgeResult result = judge(sum_problem(), c.language, code, options);
+  EXPECT_EQ(result.verdict, c.expected) << describe(result);
+  EXPECT_EQ(result.total, 3u);
+  if (c.expected == Verdict::kCE) {
+    EXPECT_FALSE(result.compile.ok);
+    EXPECT_FALSE(result.compile.stderr_data.empty());
+    EXPECT_TRUE(result.tests.empty());
+  } else {
+    EXPECT_TRUE(result.compile.ok) << result.compile.stderr_data;
+  }
+  if (c.expected == Verdict::kAC) {
+    EXPECT_EQ(result.passed, 3u);
+    ASSERT_EQ(result.tests.size(), 3u);
+    for (const auto& test : result.tests) EXPECT_EQ(test.exit_code, 0);
+  }
+  if (c.expected == Verdict::kTLE) {
+    ASSERT_FALSE(result.tests.empty());
+    EXPECT_GE(result.tests[0].cpu_ms, 500u);
+    EXPECT_EQ(result.tests.size(), 1u);  // stop_on_first_failure
+  }
+  if (c.expected == Verdict::kRE) {
+    ASSERT_FALSE(result.tests.empty());
+    EXPECT_TRUE(result.tests[0].exit_code != 0 || result.tests[0].signal != 0);
+  }
+}
+
+std::vector<StdioCase> stdio_cases() {
+  std::vector<StdioCase> cases;
+  for (const char* language : {"python", "cpp", "c", "java", "javascript", "rust", "go"}) {
+    cases.push_back({language, "correct", Verdict::kAC});
+    cases.push_back({language, "wrong", Verdict::kWA});
+    cases.push_back({language, "crash", Verdict::kRE});
+    cases.push_back({language, "slow", Verdict::kTLE});
+    cases.push_back({language, "ce", Verdict::kCE});
+  }
+  return cases;
+}
+
+INSTANTIATE_TEST_SUITE_P(AllLanguages, StdioVerdicts, ::testing::ValuesIn(stdio_cases()),
+                         [](const ::testing::TestParamInfo<StdioCase>& param_info) {
+                           return param_info.param.language + "_" + param_info.param.kind;
+                         });
+
+// Cold and cached compile of each language's correct solution (printed for the report).
+TEST_F(JudgeTest, CompileTimesColdAndCached) {
+  for (const auto& language : all_languages()) {
+    const std::string code = unique_comment(language.name) +
+                             submission_file("sum/correct." + file_extension(language.name));
+    JudgeResult cold = judge(sum_problem(), language.name, code);
+    EXPECT_EQ(cold.verdict, Verdict::kAC) << language.name << ": " << describe(cold);
+    EXPECT_FALSE(cold.compile.cached);
+    JudgeResult warm = judge(sum_problem(), language.name, code);
+    EXPECT_EQ(warm.verdict, Verdict::kAC) << language.name << ": " << describe(warm);
+    EXPECT_TRUE(warm.compile.cached);
+    std::printf(
+        "[ compile  ] %-10s cold %5llu ms, cached %3llu ms; judge (3 tests) cold %5llu ms, "
+        "cached %5llu ms\n",
+        language.name.c_str(), static_cast<unsigned long long>(cold.compile.time_ms),
+        static_cast<unsigned long long>(warm.compile.time_ms),
+        static_cast<unsigned long long>(cold.wall_ms),
+        static_cast<unsigned long long>(warm.wall_ms));
+  }
+}
+
+// ---- function mode -----------------------------------------------------------------------------
+
+TEST_F(JudgeTest, FunctionModeAcceptsCorrectSolutionsInEveryHarnessLanguage) {
+  for (const char* language : {"python", "cpp", "java", "javascript"}) {
+    const std::string code =
+        submission_file(std::string("two_sum/correct.") + file_extension(language));
+    JudgeResult result = judge(two_sum_problem(), language, code);
+    EXPECT_EQ(result.verdict, Verdict::kAC) << language << ": " << describe(result);
+    EXPECT_EQ(result.passed, 3u) << language;
+  }
+}
+
+TEST_F(JudgeTest, FunctionModeWrongAnswerAndRuntimeError) {
+  JudgeOptions options;
+  options.return_outputs = true;
+  JudgeResult wrong =
+      judge(two_sum_problem(), "python", submission_file("two_sum/wrong.py"), options);
+  EXPECT_EQ(wrong.verdict, Verdict::kWA) << describe(wrong);
+  ASSERT_EQ(wrong.tests.size(), 3u);
+  EXPECT_EQ(wrong.tests[0].verdict, Verdict::kWA);
+  EXPECT_EQ(wrong.tests[2].verdict, Verdict::kAC);  // [0, n-1] is right for [3,3]
+  EXPECT_EQ(wrong.passed, 1u);
+  EXPECT_NE(wrong.tests[0].stdout_data.find("debugging output is allowed"), std::string::npos);
+  EXPECT_EQ(wrong.tests[0].expected, "[0,1]");
+
+  JudgeResult crash = judge(two_sum_problem(), "python", submission_file("two_sum/crash.py"));
+  EXPECT_EQ(crash.verdict, Verdict::kRE) << describe(crash);
+  EXPECT_NE(crash.message.find("ValueError"), std::string::npos) << crash.message;
+}
+
+TEST_F(JudgeTest, FunctionModeUsesToleranceForFloats) {
+  Problem problem;
+  problem.mode = Mode::kFunction;
+  problem.entry_point = "Solution().half";
+  problem.signature.params = {{"x", "int"}};
+  problem.signature.returns = "float";
+  problem.checker.abs_tol = 1e-3;
+  problem.checker.rel_tol = 0;
+  problem.tests = {{"[1]", "0.5", ""}, {"[3]", "1.5", ""}};
+  JudgeResult close = judge(
+      problem, "python", "class Solution:\n    def half(self, x):\n        return x / 2 + 1e-4\n");
+  EXPECT_EQ(close.verdict, Verdict::kAC) << describe(close);
+  JudgeResult far = judge(problem, "python",
+                          "class Solution:\n    def half(self, x):\n        return x / 2 + 1e-2\n");
+  EXPECT_EQ(far.verdict, Verdict::kWA) << describe(far);
+}
+
+// ---- assert mode -------------------------------------------------------------------------------
+
+TEST_F(JudgeTest, AssertModeVerdicts) {
+  JudgeResult correct = judge(assert_problem(), "python", submission_file("assert_add/correct.py"));
+  EXPECT_EQ(correct.verdict, Verdict::kAC) << describe(correct);
+  EXPECT_EQ(correct.passed, 2u);
+  JudgeResult wrong = judge(assert_problem(), "python", submission_file("assert_add/wrong.py"));
+  EXPECT_EQ(wrong.verdict, Verdict::kWA) << describe(wrong);
+  JudgeResult crash = judge(assert_problem(), "python", submission_file("assert_add/crash.py"));
+  EXPECT_EQ(crash.verdict, Verdict::kRE) << describe(crash);
+  JudgeResult fake = judge(assert_problem(), "python", submission_file("assert_add/fake_pass.py"));
+  EXPECT_NE(fake.verdict, Verdict::kAC) << describe(fake);
+  EXPECT_NE(fake.verdict, Verdict::kIE) << describe(fake);
+  JudgeResult syntax = judge(assert_problem(), "python", "def add(a, b)\n    return a + b\n");
+  EXPECT_EQ(syntax.verdict, Verdict::kCE) << describe(syntax);
+  JudgeResult java = judge(assert_problem(), "java", "class Main {}");
+  EXPECT_EQ(java.verdict, Verdict::kIE);  // a request the judge cannot serve, not a CE
+}
+
+// ---- custom checker ----------------------------------------------------------------------------
+
+TEST_F(JudgeTest, CustomCheckerAcceptsAnyValidAnswer) {
+  Problem problem = checker_problem("checker.py");
+  JudgeResult correct = judge(problem, "cpp", submission_file("checker/correct.cpp"));
+  EXPECT_EQ(correct.verdict, Verdict::kAC) << describe(correct);  // "9 1" is not the answer "3 7"
+  EXPECT_EQ(correct.passed, 2u);
+  JudgeResult wrong = judge(problem, "python", submission_file("checker/wrong.py"));
+  EXPECT_EQ(wrong.verdict, Verdict::kWA) << describe(wrong);
+  ASSERT_FALSE(wrong.tests.empty());
+  EXPECT_NE(wrong.tests[0].message.find("10 + 1 != 10"), std::string::npos)
+      << wrong.tests[0].message;
+}
+
+TEST_F(JudgeTest, CrashingCheckerIsAnInternalError) {
+  Problem problem = checker_problem("crashing_checker.py");
+  JudgeResult result = judge(problem, "cpp", submission_file("checker/correct.cpp"));
+  EXPECT_EQ(result.verdict, Verdict::kIE) << describe(result);
+  EXPECT_NE(result.message.find("checker"), std::string::npos) << result.message;
+  // A checker that does not compile is the problem's fault too.
+  problem.checker.code = "def broken(:\n";
+  JudgeResult broken = judge(problem, "cpp", submission_file("checker/correct.cpp"));
+  EXPECT_EQ(broken.verdict, Verdict::kIE) << describe(broken);
+}
+
+// ---- limits and reduction rules ----------------------------------------------------------------
+
+TEST_F(JudgeTest, MemoryAndOutputLimitsMapToTheirVerdicts) {
+  Problem problem = sum_problem();
+  JudgeOptions options;
+  options.memory_mb = 64;
+  JudgeResult memory = judge(problem, "cpp",
+                             "#include <vector>\n#include <cstdio>\nint main() {\n"
+                             "  std::vector<char> v(512u << 20, 1);\n"
+                             "  std::printf(\"%d\\n\", v[12345]);\n}\n",
+                             options);
+  EXPECT_EQ(memory.verdict, Verdict::kMLE) << describe(memory);
+  JudgeOptions output_options;
+  output_options.output_kb = 16;
+  JudgeResult output =
+      judge(problem, "python", "while True:\n    print('x' * 1000)\n", output_options);
+  EXPECT_EQ(output.verdict, Verdict::kOLE) << describe(output);
+}
+
+TEST_F(JudgeTest, FirstFailingTestDecidesAndStopOnFirstFailureCutsTheReport) {
+  Problem problem = sum_problem();
+  problem.tests = {{"1 1\n", "2\n", ""},
+                   {"2 2\n", "5\n", ""},  // the expected answer is wrong on purpose
+                   {"3 3\n", "6\n", ""},
+                   {"4 4\n", "9\n", ""},
+                   {"5 5\n", "10\n", ""}};
+  const std::string code = submission_file("sum/correct.py");
+  JudgeResult all = judge(problem, "python", code);
+  EXPECT_EQ(all.verdict, Verdict::kWA);
+  EXPECT_EQ(all.tests.size(), 5u);
+  EXPECT_EQ(all.passed, 3u);
+  EXPECT_EQ(all.message.rfind("test 2: WA", 0), 0u) << all.message;
+  JudgeOptions options;
+  options.stop_on_first_failure = true;
+  JudgeResult stopped = judge(problem, "python", code, options);
+  EXPECT_EQ(stopped.verdict, Verdict::kWA);
+  ASSERT_EQ(stopped.tests.size(), 2u);
+  EXPECT_EQ(stopped.tests[0].verdict, Verdict::kAC);
+  EXPECT_EQ(stopped.tests[1].verdict, Verdict::kWA);
+  EXPECT_EQ(stopped.passed, 1u);
+  EXPECT_EQ(stopped.total, 5u);
+}
+
+TEST_F(JudgeTest, ReturnedOutputsAreCutOnUtf8Boundaries) {
+  Problem problem = sum_problem();
+  problem.tests = {{"", "ééé\n", ""}};
+  JudgeOptions options;
+  options.return_outputs = true;
+  options.output_return_bytes = 3;  // "é" is two bytes: 3 bytes keep one and a half
+  JudgeResult result = judge(problem, "python", "print('ééé')\n", options);
+  EXPECT_EQ(result.verdict, Verdict::kAC) << describe(result);
+  ASSERT_EQ(result.tests.size(), 1u);
+  EXPECT_EQ(result.tests[0].stdout_data, "é");
+  EXPECT_EQ(result.tests[0].expected, "é");
+}
+
+TEST_F(JudgeTest, RejectedRequestsAndOversizedSources) {
+  JudgeResult unknown = judge(sum_problem(), "cobol", "DISPLAY 'HI'.");
+  EXPECT_EQ(unknown.verdict, Verdict::kIE);
+  EXPECT_NE(unknown.message.find("unknown language"), std::string::npos);
+  std::string huge = "# " + std::string(kMaxSourceBytes, 'x') + "\n";
+  JudgeResult big = judge(sum_problem(), "python", huge);
+  EXPECT_EQ(big.verdict, Verdict::kCE);
+  EXPECT_NE(big.compile.stderr_data.find("limit"), std::string::npos);
+  Problem empty = sum_problem();
+  empty.tests.clear();
+  EXPECT_EQ(judge(empty, "python", "print(1)\n").verdict, Verdict::kIE);
+  JudgeResult no_harness = judge(two_sum_problem(), "go", "package main\nfunc main() {}\n");
+  EXPECT_EQ(no_harness.verdict, Verdict::kIE);
+}
+
+TEST_F(JudgeTest, OversizedProgramIsACompileError) {
+  // 80 MiB of initialised data: the binary is over the 64 MiB the cache keeps per compile.
+  JudgeResult result = judge(sum_problem(), "c",
+                             "char big[80 << 20] = {1};\n"
+                             "int main(int argc, char** argv) { (void)argv; return big[argc]; }\n");
+  EXPECT_EQ(result.verdict, Verdict::kCE) << describe(result);
+  EXPECT_NE(result.compile.stderr_data.find("larger than 64 MiB"), std::string::npos)
+      << result.compile.stderr_data;
+}
+
+TEST_F(JudgeTest, EightConcurrentIdenticalSubmissionsCompileOnce) {
+  const std::string code = unique_comment("cpp") + submission_file("sum/correct.cpp");
+  const CacheStats before = judge_->cache_stats();
+  std::vector<std::thread> threads;
+  std::atomic<int> accepted{0};
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      if (judge(sum_problem(), "cpp", code).verdict == Verdict::kAC) ++accepted;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  const CacheStats after = judge_->cache_stats();
+  EXPECT_EQ(accepted.load(), 8);
+  EXPECT_EQ(after.misses - before.misses, 1u);
+  EXPECT_EQ(after.hits - before.hits, 7u);
+}
+
+TEST_F(JudgeTest, CompileErrorsAreCached) {
+  const std::string code = unique_comment("cpp") + submission_file("sum/ce.cpp");
+  JudgeResult first = judge(sum_problem(), "cpp", code);
+  JudgeResult second = judge(sum_problem(), "cpp", code);
+  EXPECT_EQ(first.verdict, Verdict::kCE);
+  EXPECT_EQ(second.verdict, Verdict::kCE);
+  EXPECT_FALSE(first.compile.cached);
+  EXPECT_TRUE(second.compile.cached);
+  EXPECT_EQ(first.compile.stderr_data, second.compile.stderr_data);
+  EXPECT_NE(second.compile.stderr_data.find("was not declared"), std::string::npos)
+      << second.compile.stderr_data;
+}
+
+TEST_F(JudgeTest, RunCompilesAndRunsOnce) {
+  sandbox::Limits limits;
+  Judge::RunOutput output = judge_->run(
+      Submission{"python", "import sys\nprint(sys.stdin.read().upper())\n"}, "hello", limits);
+  EXPECT_TRUE(output.compile.ok);
+  EXPECT_EQ(output.run.status, sandbox::Status::kOk) << output.run.message;
+  EXPECT_EQ(output.run.stdout_data, "HELLO\n");
+  Judge::RunOutput broken = judge_->run(Submission{"c", "int main( {"}, "", limits);
+  EXPECT_FALSE(broken.compile.ok);
+  EXPECT_NE(broken.compile.stderr_data.find("error"), std::string::npos)
+      << broken.compile.stderr_data << broken.run.message;
+}
+
+// Throughput of trivial stdio submissions (printed for the report): 100 tests each.
+TEST_F(JudgeTest, ThroughputOfHundredTests) {
+  Problem problem = sum_problem();
+  problem.tests.clear();
+  for (int i = 0; i < 100; ++i) {
+    problem.tests.push_back(
+        {std::to_string(i) + " " + std::to_string(2 * i) + "\n", std::to_string(3 * i) + "\n", ""});
+  }
+  for (const char* language : {"python", "cpp"}) {
+    const std::string code =
+        submission_file(std::string("sum/correct.") + file_extension(language));
+    judge(problem, language, code);  // compile (or hit) outside the measurement
+    JudgeResult result = judge(problem, language, code);
+    EXPECT_EQ(result.verdict, Verdict::kAC) << describe(result);
+    EXPECT_EQ(result.passed, 100u);
+    std::printf("[ throughput ] %-6s 100 tests in %llu ms: %.1f tests/s\n", language,
+                static_cast<unsigned long long>(result.wall_ms),
+                100000.0 / static_cast<double>(std::max<uint64_t>(result.wall_ms, 1)));
+  }
+}
+
+}  // namespace
+}  // namespace codejudge::judges

@@ -1,0 +1,12 @@
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	var a, b int64
+	fmt.Scan(&a, &b)
+	fmt.Println(a + b)
+}

@@ -1,0 +1,4 @@
+fn main() {
+    let x: i64 = "seven";
+    println!("{}", x);
+}
