@@ -11,6 +11,7 @@ PACKAGES=(
   libseccomp-dev libboost1.81-dev nlohmann-json3-dev libgtest-dev libgmock-dev libssl-dev
   python3 openjdk-17-jdk-headless nodejs rustc golang-go
   libtorch-dev python3-torch
+  clang  # libFuzzer for the server's request fuzz target (tests/server/fuzz)
 )
 
 ensure_packages() {

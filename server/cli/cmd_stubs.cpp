@@ -12,9 +12,6 @@ int not_yet(const char* name) {
 }
 }  // namespace
 
-int cmd_serve(const Args&) {
-  return not_yet("serve");
-}
 int cmd_generate(const Args&) {
   return not_yet("problems generate");
 }

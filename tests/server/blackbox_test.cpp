@@ -1,0 +1,437 @@
+// The real `codejudge serve` binary on an ephemeral port, spoken to over raw sockets with a
+// deadline on every read and write: keep-alive, pipelining, limits, hostile clients, drain.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "server_test_util.h"
+
+namespace codejudge::server {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+constexpr int kIoTimeoutMs = 10000;
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A `codejudge serve` child process with its log in a file.
+class ServerProcess {
+ public:
+  explicit ServerProcess(std::vector<std::string> extra) {
+    char dir[] = "/tmp/codejudge-blackbox-XXXXXX";
+    dir_ = mkdtemp(dir);
+    std::vector<std::string> args = {CODEJUDGE_BINARY, "serve",
+                                     "--port",         "0",
+                                     "--port-file",    dir_ + "/port",
+                                     "--problems",     testing::fixture_dir(),
+                                     "--workers",      "2",
+                                     "--cache-dir",    dir_ + "/cache",
+                                     "--log-level",    "debug"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    pid_ = fork();
+    if (pid_ == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a killed test
+      int log = open((dir_ + "/log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(log, 2);
+      std::vector<char*> argv;
+      for (auto& arg : args) argv.push_back(arg.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    const auto deadline = Clock::now() + std::chrono::seconds(30);
+    while (Clock::now() < deadline) {
+      std::string text = read_file(dir_ + "/port");
+      if (!text.empty() && text.back() == '\n') {
+        port_ = static_cast<uint16_t>(std::stoi(text));
+        break;
+      }
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+
+  ~ServerProcess() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    std::system(("rm -rf " + dir_).c_str());
+  }
+
+  uint16_t port() const { return port_; }
+  std::string log() const { return read_file(dir_ + "/log"); }
+  pid_t pid() const { return pid_; }
+
+  // Sends sig and waits (at most timeout) for the exit status.
+  std::optional<int> stop(int sig, std::chrono::milliseconds timeout) {
+    kill(pid_, sig);
+    const auto deadline = Clock::now() + timeout;
+    while (Clock::now() < deadline) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return std::nullopt;
+  }
+
+ private:
+  std::string dir_;
+  pid_t pid_ = -1;
+  uint16_t port_ = 0;
+};
+
+struct Response {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  json json_body() const { return json::parse(body, nullptr, false); }
+};
+
+// A blocking client with a deadline on every operation.
+class Connection {
+ public:
+  explicit Connection(uint16_t port) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval timeout{kIoTimeoutMs / 1000, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+    setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
+    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+  }
+  ~Connection() { close(fd_); }
+
+  bool connected() const { return connected_; }
+
+  bool send(std::string_view data) {
+    while (!data.empty()) {
+      ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      data.remove_prefix(static_cast<size_t>(n));
+    }
+    return true;
+  }
+
+  // The next response, or nullopt on timeout or close.
+  std::optional<Response> read() {
+    size_t header_end;
+    while ((header_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
+      if (!fill()) return std::nullopt;
+    }
+    Response response;
+    std::istringstream head(buffer_.substr(0, header_end));
+    std::string line;
+    std::getline(head, line);
+    if (line.rfind("HTTP/1.", 0) != 0) return std::nullopt;
+    response.status = std::stoi(line.substr(9, 3));
+    while (std::getline(head, line)) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      size_t colon = line.find(':');
+      if (colon == std::string::npos) continue;
+      std::string name = line.substr(0, colon);
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      response.headers[name] = line.substr(line.find_first_not_of(' ', colon + 1));
+    }
+    buffer_.erase(0, header_end + 4);
+    size_t length = 0;
+    if (auto it = response.headers.find("content-length"); it != response.headers.end()) {
+      length = std::stoul(it->second);
+    }
+    while (buffer_.size() < length) {
+      if (!fill()) return std::nullopt;
+    }
+    response.body = buffer_.substr(0, length);
+    buffer_.erase(0, length);
+    return response;
+  }
+
+  // True when the server closed the connection (reads EOF) within the timeout.
+  bool closed_by_peer() {
+    char byte;
+    pollfd p{fd_, POLLIN, 0};
+    if (poll(&p, 1, kIoTimeoutMs) <= 0) return false;
+    return recv(fd_, &byte, 1, MSG_PEEK) <= 0 && buffer_.empty();
+  }
+
+ private:
+  bool fill() {
+    char chunk[65536];
+    ssize_t n = recv(fd_, chunk, sizeof(chunk), 0);
+    if (n <= 0) return false;
+    buffer_.append(chunk, static_cast<size_t>(n));
+    return true;
+  }
+
+  int fd_ = -1;
+  bool connected_ = false;
+  std::string buffer_;
+};
+
+std::string request(const std::string& method, const std::string& target,
+                    const std::string& body = "", const std::string& extra_headers = "") {
+  std::string text = method + " " + target + " HTTP/1.1\r\nHost: localhost\r\n" + extra_headers;
+  if (!body.empty() || method == "POST") {
+    text +=
+        "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  }
+  return text + "\r\n" + body;
+}
+
+const std::string kAddTwo = R"({"language":"python","problem_id":"add-two",)"
+                            R"("code":"a, b = map(int, input().split())\nprint(a + b)\n"})";
+
+class BlackBox : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (testing::shared_judge() == nullptr) return;  // tests skip
+    server_ =
+        new ServerProcess({"--max-body-mb", "1", "--read-timeout-s", "2", "--idle-timeout-s", "5"});
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  void SetUp() override {
+    if (server_ == nullptr) GTEST_SKIP() << "the sandbox cannot start here";
+    ASSERT_NE(server_->port(), 0) << server_->log();
+  }
+  static ServerProcess* server_;
+};
+ServerProcess* BlackBox::server_ = nullptr;
+
+TEST_F(BlackBox, LogsTheBoundPortAsJson) {
+  const std::string log = server_->log();
+  std::istringstream lines(log);
+  std::string line;
+  bool found = false;
+  while (std::getline(lines, line)) {
+    json entry = json::parse(line, nullptr, false);
+    ASSERT_FALSE(entry.is_discarded()) << "not a JSON log line: " << line;
+    if (entry["msg"] == "listening") {
+      EXPECT_EQ(entry["port"], server_->port());
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found) << log;
+}
+
+TEST_F(BlackBox, KeepAliveServesSeveralRequestsOnOneConnection) {
+  Connection connection(server_->port());
+  ASSERT_TRUE(connection.connected());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(connection.send(
+        request("GET", "/healthz", "", "X-Request-Id: keep-" + std::to_string(i) + "\r\n")));
+    auto response = connection.read();
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 200);
+    EXPECT_EQ(response->headers["x-request-id"], "keep-" + std::to_string(i));
+    EXPECT_EQ(response->headers["content-type"], "application/json");
+  }
+}
+
+TEST_F(BlackBox, PipelinedRequestsAreAnsweredInOrder) {
+  Connection connection(server_->port());
+  const std::string slow =
+      R"({"language":"python","problem_id":"add-two","stop_on_first_failure":true,)"
+      R"("code":"import time\ntime.sleep(0.3)\nprint(3)\n"})";
+  // A slow judge first, then two instant requests, all in one write.
+  ASSERT_TRUE(connection.send(request("POST", "/v1/judge", slow) + request("GET", "/healthz") +
+                              request("GET", "/v1/problems/nope")));
+  auto first = connection.read();
+  auto second = connection.read();
+  auto third = connection.read();
+  ASSERT_TRUE(first && second && third);
+  EXPECT_EQ(first->status, 200);
+  EXPECT_EQ(first->json_body()["verdict"], "WA");
+  EXPECT_EQ(second->status, 200);
+  EXPECT_EQ(second->json_body()["status"], "ok");
+  EXPECT_EQ(third->status, 404);
+}
+
+TEST_F(BlackBox, JudgesOverTheWire) {
+  Connection connection(server_->port());
+  ASSERT_TRUE(connection.send(request("POST", "/v1/judge", kAddTwo)));
+  auto response = connection.read();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200) << response->body;
+  EXPECT_EQ(response->json_body()["verdict"], "AC");
+  EXPECT_EQ(response->json_body()["passed"], 4);
+}
+
+TEST_F(BlackBox, OversizedBodyIs413AndCloses) {
+  Connection connection(server_->port());
+  const std::string body(2 << 20, ' ');
+  connection.send(request("POST", "/v1/judge", body));  // may fail midway: the server closes
+  auto response = connection.read();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 413);
+  EXPECT_EQ(response->json_body()["error"]["code"], "payload_too_large");
+  EXPECT_TRUE(connection.closed_by_peer());
+
+  // Chunked bodies are held to the same limit.
+  Connection chunked(server_->port());
+  std::string head =
+      "POST /v1/judge HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n";
+  chunked.send(head);
+  std::string chunk(256 << 10, 'x');
+  char size[32];
+  std::snprintf(size, sizeof(size), "%zx\r\n", chunk.size());
+  for (int i = 0; i < 6; ++i) {
+    if (!chunked.send(std::string(size) + chunk + "\r\n")) break;
+  }
+  auto chunked_response = chunked.read();
+  ASSERT_TRUE(chunked_response);
+  EXPECT_EQ(chunked_response->status, 413);
+}
+
+TEST_F(BlackBox, MalformedHttpIs400) {
+  Connection connection(server_->port());
+  ASSERT_TRUE(connection.send("THIS IS NOT HTTP\r\n\r\n"));
+  auto response = connection.read();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 400);
+  Connection bad_length(server_->port());
+  ASSERT_TRUE(bad_length.send("POST /v1/judge HTTP/1.1\r\nContent-Length: nope\r\n\r\n"));
+  response = bad_length.read();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 400);
+  Connection huge_header(server_->port());
+  huge_header.send("GET /healthz HTTP/1.1\r\nX-Big: " + std::string(64 << 10, 'a') + "\r\n\r\n");
+  response = huge_header.read();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 431);
+}
+
+TEST_F(BlackBox, ExpectContinueGetsAnInterimResponse) {
+  Connection connection(server_->port());
+  std::string head =
+      "POST /v1/judge HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Expect: 100-continue\r\nContent-Length: " +
+      std::to_string(kAddTwo.size()) + "\r\n\r\n";
+  ASSERT_TRUE(connection.send(head));
+  auto interim = connection.read();
+  ASSERT_TRUE(interim);
+  EXPECT_EQ(interim->status, 100);
+  ASSERT_TRUE(connection.send(kAddTwo));
+  auto response = connection.read();
+  ASSERT_TRUE(response) << server_->log();
+  EXPECT_EQ(response->status, 200);
+}
+
+TEST_F(BlackBox, SurvivesClientsThatVanishOrStall) {
+  {
+    Connection partial_headers(server_->port());
+    partial_headers.send("POST /v1/judge HTTP/1.1\r\nContent-Le");
+  }
+  {
+    Connection partial_body(server_->port());
+    partial_body.send(request("POST", "/v1/judge", kAddTwo).substr(0, 120));
+  }
+  {
+    // Gone before its (slow) answer is written.
+    Connection impatient(server_->port());
+    impatient.send(request("POST", "/v1/judge", kAddTwo));
+  }
+  // A stalled request is cut off after the read timeout (2 s here).
+  Connection stalled(server_->port());
+  ASSERT_TRUE(stalled.send("POST /v1/judge HTTP/1.1\r\nContent-Length: 100\r\n\r\n{"));
+  const auto start = Clock::now();
+  EXPECT_TRUE(stalled.closed_by_peer());
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(5));
+
+  Connection healthy(server_->port());
+  ASSERT_TRUE(healthy.send(request("GET", "/healthz")));
+  auto response = healthy.read();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+}
+
+TEST_F(BlackBox, Http10WithoutKeepAliveCloses) {
+  Connection connection(server_->port());
+  ASSERT_TRUE(connection.send("GET /healthz HTTP/1.0\r\n\r\n"));
+  auto response = connection.read();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  EXPECT_TRUE(connection.closed_by_peer());
+}
+
+TEST(BlackBoxDrain, SigtermFinishesInFlightWorkThenExits) {
+  if (testing::shared_judge() == nullptr) GTEST_SKIP() << "the sandbox cannot start here";
+  ServerProcess server({});
+  ASSERT_NE(server.port(), 0) << server.log();
+  Connection busy(server.port());
+  const std::string slow =
+      R"({"language":"python","problem_id":"add-two","stop_on_first_failure":true,)"
+      R"("code":"import time\ntime.sleep(1)\nprint(3)\n"})";
+  ASSERT_TRUE(busy.send(request("POST", "/v1/judge", slow)));
+  // Wait until the server has the request, then ask it to stop.
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  while (Clock::now() < deadline &&
+         server.log().find("\"msg\":\"submission\"") == std::string::npos) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  kill(server.pid(), SIGTERM);
+  auto response = busy.read();
+  ASSERT_TRUE(response) << server.log();
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->json_body()["verdict"], "WA");
+  EXPECT_EQ(response->headers["connection"], "close");
+  auto code = server.stop(0, std::chrono::seconds(15));
+  ASSERT_TRUE(code) << "still running: " << server.log();
+  EXPECT_EQ(*code, 0) << server.log();
+  const std::string log = server.log();
+  EXPECT_NE(log.find("\"msg\":\"draining\""), std::string::npos);
+  EXPECT_NE(log.find("\"msg\":\"drained\""), std::string::npos);
+  // Debug level logs the submitted source; info level would not.
+  EXPECT_NE(log.find("time.sleep(1)"), std::string::npos);
+  Connection refused(server.port());
+  EXPECT_FALSE(refused.connected());
+}
+
+TEST(BlackBoxStartup, BadProblemsPathOrBusyPortExitsWith2) {
+  if (testing::shared_judge() == nullptr) GTEST_SKIP() << "the sandbox cannot start here";
+  int status = std::system(
+      (std::string(CODEJUDGE_BINARY) + " serve --port 0 --problems /nonexistent/dir 2>/dev/null")
+          .c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  status = std::system((std::string(CODEJUDGE_BINARY) + " serve --port 99999 2>/dev/null").c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+}
+
+}  // namespace
+}  // namespace codejudge::server

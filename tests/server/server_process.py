@@ -1,0 +1,89 @@
+"""Starts a real `codejudge serve` on an ephemeral port for the Python-driven server tests."""
+
+import ctypes
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+SKIP = 77  # ctest SKIP_RETURN_CODE: the sandbox cannot start on this host
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURES = os.path.join(HERE, "data")
+
+
+def _die_with_parent():
+    # If the test is killed (a ctest timeout), the server must not outlive it.
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+class Server:
+    def __init__(self, binary, extra_args=(), log_level="info"):
+        self.dir = tempfile.mkdtemp(prefix="codejudge-pytest-")
+        port_file = os.path.join(self.dir, "port")
+        self.log_path = os.path.join(self.dir, "server.log")
+        args = [binary, "serve", "--port", "0", "--port-file", port_file,
+                "--problems", FIXTURES, "--cache-dir", os.path.join(self.dir, "cache"),
+                "--log-level", log_level, *extra_args]
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen(args, stderr=self.log, stdout=subprocess.DEVNULL,
+                                        preexec_fn=_die_with_parent)
+        deadline = time.time() + 60
+        self.port = None
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                with open(port_file) as f:
+                    text = f.read()
+                if text.endswith("\n"):
+                    self.port = int(text)
+                    break
+            except FileNotFoundError:
+                pass
+            time.sleep(0.05)
+        if self.port is None:
+            log = self.read_log()
+            self.close()
+            if "the judge cannot start" in log:
+                print("SKIP: the sandbox cannot start here:\n" + log)
+                sys.exit(SKIP)
+            raise RuntimeError("server did not start:\n" + log)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def read_log(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def get_json(self, path, timeout=30):
+        with urllib.request.urlopen(self.url + path, timeout=timeout) as response:
+            return json.load(response)
+
+    def rss_kb(self):
+        with open(f"/proc/{self.process.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        return 0
+
+    def stop(self, timeout=60):
+        """SIGTERM, then the exit code (the server drains first)."""
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            return None
+
+    def close(self):
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
