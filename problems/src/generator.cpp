@@ -1470,18 +1470,23 @@ GeneratedProblems generate_problems(const GeneratorOptions& options) {
     out.error = "no template matches the families and difficulty range";
     return out;
   }
-  Rng rng(options.seed * 0x9e3779b97f4a7c15ull + 17);
+  // Seeds go through one splitmix step: consecutive raw seeds would give streams that are the
+  // same sequence shifted by one draw.
+  Rng rng(Rng(options.seed).next());
   std::set<std::string> keys;
-  size_t max_attempts = 200 * options.count + 1000;
-  for (size_t attempt = 0; out.problems.size() < options.count && attempt < max_attempts;
-       ++attempt) {
+  // Stop when the filters leave nothing new to draw (a long run of repeats).
+  const size_t give_up_after = 5000 + 100 * pool.size();
+  size_t since_new = 0;
+  while (out.problems.size() < options.count && since_new < give_up_after) {
     const Template& t = *pool[rng.index(pool.size())];
     Spec spec = t.make(rng);
     bool held_out = is_held_out(t.name, spec.key);
     if ((options.split == GeneratorSplit::kTrain && held_out) ||
         (options.split == GeneratorSplit::kHeldOut && !held_out) || !keys.insert(spec.key).second) {
+      ++since_new;
       continue;
     }
+    since_new = 0;
     Problem problem;
     problem.id = std::string("synth/") + t.family + "/" + t.name + "-" + hex8(fnv1a(spec.key));
     problem.title = spec.title;
