@@ -170,24 +170,32 @@ class RewardContract : public ::testing::TestWithParam<Impl> {
     std::ofstream out(*dir_ + "/problems/contract.jsonl");
     for (const auto& p : *problems_) out << problems::to_json(p).dump() << "\n";
     out.close();
-    judges::JudgeConfig config;
-    config.cache_dir = *dir_ + "/cache";
-    config.workers = 2;
-    judge_error_ = new std::string;
-    judge_ = judges::Judge::create(config, judge_error_).release();
-    server_ = new ServerProcess(start_server(*dir_));
+    // The judge and the server start on first use: ctest runs each case in its own process.
   }
   static void TearDownTestSuite() {
-    stop_server(server_);
+    if (server_) stop_server(server_);
     delete server_;
+    server_ = nullptr;
     delete judge_;
+    judge_ = nullptr;
     std::error_code ec;
     fs::remove_all(*dir_, ec);
     delete dir_;
     delete problems_;
     delete judge_error_;
+    judge_error_ = nullptr;
   }
   void SetUp() override {
+    if (GetParam() == Impl::kInProcess && judge_ == nullptr && judge_error_ == nullptr) {
+      judges::JudgeConfig config;
+      config.cache_dir = *dir_ + "/cache";
+      config.workers = 2;
+      judge_error_ = new std::string;
+      judge_ = judges::Judge::create(config, judge_error_).release();
+    }
+    if (GetParam() != Impl::kInProcess && server_ == nullptr) {
+      server_ = new ServerProcess(start_server(*dir_));
+    }
     if (GetParam() == Impl::kInProcess) {
       ASSERT_NE(judge_, nullptr) << "the judge could not start: " << *judge_error_;
     } else {

@@ -161,6 +161,7 @@ TEST(Training, SaveStepReloadStepIsExactForRl) {
   config.rl.loss.beta = 0.05;  // the reference model travels in the checkpoint
   config.rl.dynamic_sampling = true;
   config.rl.aggregation = LossAggregation::kGrpo;
+  config.rl.prompts_per_step = 2;
   FakeRewards rewards;
   // Saved in the RL phase (after 2 SFT and 2 RL steps), then 3 more RL steps.
   expect_exact_resume(config, synthetic(32, problems::GeneratorSplit::kTrain), 4, 3, &rewards);
