@@ -197,14 +197,18 @@ std::string function_stdin(std::string_view token,
   return out;
 }
 
-std::map<size_t, std::string> parse_function_stdout(std::string_view stdout_data,
-                                                    std::string_view token) {
-  std::map<size_t, std::string> results;
-  if (token.empty()) return results;
+ResultLines parse_result_lines(std::string_view stdout_data, std::string_view token) {
+  ResultLines results;
+  if (token.empty()) {
+    results.trailing = stdout_data;
+    return results;
+  }
+  size_t own_start = 0;  // where the submission's output since the last result line begins
   size_t start = 0;
   while (start < stdout_data.size()) {
     size_t end = stdout_data.find('\n', start);
     if (end == std::string_view::npos) end = stdout_data.size();
+    const size_t line_start = start;
     std::string_view line = stdout_data.substr(start, end - start);
     start = end + 1;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -219,8 +223,15 @@ std::map<size_t, std::string> parse_function_stdout(std::string_view stdout_data
       continue;
     }
     rest.remove_prefix(static_cast<size_t>(ptr - rest.data()) + 1);
-    results.emplace(index, std::string(rest));
+    // The harness writes a newline of its own before each result line: not the submission's.
+    size_t own_end = line_start;
+    if (own_end > own_start && stdout_data[own_end - 1] == '\n') --own_end;
+    results.by_index.emplace(
+        index, ResultLine{std::string(rest),
+                          std::string(stdout_data.substr(own_start, own_end - own_start))});
+    own_start = std::min(start, stdout_data.size());
   }
+  results.trailing = stdout_data.substr(own_start);
   return results;
 }
 
@@ -233,20 +244,15 @@ std::optional<GeneratedSource> make_assert_program(std::string_view preamble,
                          "main.py"};
 }
 
-std::string assert_stdin(std::string_view token, std::string_view test_code) {
+std::string assert_stdin(std::string_view token, const std::vector<std::string>& test_codes) {
   std::string out(token);
   out += '\n';
-  out += test_code;
+  for (const std::string& code : test_codes) {
+    out += std::to_string(code.size());
+    out += '\n';
+    out += code;
+  }
   return out;
-}
-
-bool assert_passed(std::string_view stdout_data, std::string_view token) {
-  if (token.empty()) return false;
-  std::string tail(token);
-  tail += '\n';
-  if (!stdout_data.ends_with(tail)) return false;
-  return stdout_data.size() == tail.size() ||
-         stdout_data[stdout_data.size() - tail.size() - 1] == '\n';
 }
 
 bool assert_failed(std::string_view stderr_data) {
@@ -256,6 +262,10 @@ bool assert_failed(std::string_view stderr_data) {
   std::string_view type = stderr_data.substr(at + kMarker.size());
   type = type.substr(0, type.find('\n'));
   return type == "AssertionError";
+}
+
+bool harness_compiles_submission(std::string_view language) {
+  return language == "python";
 }
 
 std::string make_token() {

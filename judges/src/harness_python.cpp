@@ -1,9 +1,9 @@
 // Python harnesses: function mode and assert mode. The submission runs from a string literal
 // through compile()/exec() in a namespace of its own ("solution.py", __name__ "solution"), so it
 // cannot see or shadow the harness, a `from __future__` import in it still works, and an
-// `if __name__ == "__main__":` demo block in it does not run. A second, never executed copy of
-// the submission closes the file so that the language's syntax check reports its syntax errors
-// as a compile error (with its __future__ imports blanked: they must open a file).
+// `if __name__ == "__main__":` demo block in it does not run. The harness compiles the submission
+// before anything else and reports a failure as a compile error (kCompileErrorExitCode), so the
+// judge needs no separate syntax-check process.
 #include <string>
 
 #include "harness_internal.h"
@@ -82,6 +82,13 @@ def _cj_main():
         stop("codejudge: ", 1, message)
 
     try:
+        user_code = compile(_CJ_USER, "solution.py", "exec")
+    except Exception as e:
+        import traceback
+
+        stop("codejudge-compile-error: ", 98, "".join(traceback.format_exception_only(type(e), e)))
+
+    try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         harness_error("stdin is not UTF-8")
@@ -97,7 +104,7 @@ def _cj_main():
     exec(compile(_CJ_HEADER, "<codejudge>", "exec"), ns)
     if _CJ_PREAMBLE:
         exec(compile(_CJ_PREAMBLE, "preamble.py", "exec"), ns)
-    exec(compile(_CJ_USER, "solution.py", "exec"), ns)
+    exec(user_code, ns)
     entry = compile(_CJ_ENTRY, "<entry>", "eval")
 
     def is_int(v):
@@ -272,7 +279,7 @@ _CJ_ENTRY = @ENTRY@
 
 
 def _cj_main():
-    import builtins, collections, traceback, types
+    import builtins, collections, types
 
     sys, os = _cj_sys, _cj_os
     # Everything the verdict depends on is bound here, before the submission can patch it.
@@ -285,6 +292,14 @@ def _cj_main():
         exit_now(99)
 
     try:
+        user_code = compile(_CJ_USER, "solution.py", "exec")
+    except Exception as e:
+        import traceback
+
+        text = "".join(traceback.format_exception_only(type_(e), e))
+        write(2, ("codejudge-compile-error: " + text).encode("utf-8", "replace"))
+        exit_now(98)
+    try:
         raw = sys.stdin.buffer.read()
     except Exception as e:
         harness_error("cannot read stdin: %r" % (e,))
@@ -292,18 +307,25 @@ def _cj_main():
         os.close(0)
     except OSError:
         pass
-    first, _, test_code = raw.decode("utf-8", "replace").partition("\n")
+    first, _, rest = raw.partition(b"\n")
     del raw
+    tests = []
+    while rest:
+        size, newline, rest = rest.partition(b"\n")
+        if not newline or not size.isdigit() or int(size) > len_(rest):
+            harness_error("test %d: malformed test framing" % len_(tests))
+        tests.append(rest[:int(size)].decode("utf-8", "replace"))
+        rest = rest[int(size):]
 
     def make_emit(secret):
-        def emit():
-            data = b"\n" + secret + b"\n"
+        def emit(index):
+            data = b"\n" + secret + (" %d ok\n" % index).encode()
             while data:
                 data = data[write(1, data):]
 
         return emit
 
-    emit = make_emit(first.strip().encode("ascii", "replace"))
+    emit = make_emit(first.strip())
     if not first.strip():
         harness_error("the first stdin line must be the token")
     del first
@@ -399,6 +421,8 @@ def _cj_main():
 
     def describe(exc):
         try:
+            import traceback  # only on failure: it costs a few ms to import
+
             text = "".join(traceback.format_exception(type_(exc), exc, exc.__traceback__))
         except BaseException:
             text = ""
@@ -424,68 +448,45 @@ def _cj_main():
         modules["solution"] = module
         user_ns = module.__dict__
         user_ns.update(pre_names)
-        exec(compile(_CJ_USER, "solution.py", "exec"), user_ns)
+        exec(user_code, user_ns)
         # The preamble's classes stay the preamble's, so nodes the submission builds pass.
         for name, value in pre_names.items():
             if id_(value) in class_ids:
                 user_ns[name] = value
-        candidate = guard(eval(compile(_CJ_ENTRY, "<entry>", "eval"), user_ns))
-        test_ns = dict_(user_ns)
-        test_ns.update(pre_names)
-        test_ns["__builtins__"] = dict_(clean_builtins)
-        if "." not in _CJ_ENTRY:
-            test_ns[_CJ_ENTRY] = candidate
-        check_before = test_ns.get("check", missing)
-        exec(compile(test_code, "test.py", "exec"), test_ns)
-        check = test_ns.get("check", missing)
-        if check is not check_before and check is not missing:
-            check(candidate)
+        entry = compile(_CJ_ENTRY, "<entry>", "eval")
     except BaseException as e:
         fail(describe(e))
-    if violations:
-        fail("codejudge: " + violations[0] + "\ncodejudge: test failed: TypeError\n")
-    if not intact():
-        fail("codejudge: the submission changed builtins, a standard module or a preamble class\n"
-             "codejudge: test failed: TypeError\n")
-    try:
-        out.flush()
-        emit()
-    except BaseException as e:
-        fail(describe(e))
+    for index, test_code in enumerate(tests):
+        try:
+            candidate = guard(eval(entry, user_ns))  # a fresh Solution() per test
+            test_ns = dict_(user_ns)
+            test_ns.update(pre_names)
+            test_ns["__builtins__"] = dict_(clean_builtins)
+            if "." not in _CJ_ENTRY:
+                test_ns[_CJ_ENTRY] = candidate
+            check_before = test_ns.get("check", missing)
+            exec(compile(test_code, "test.py", "exec"), test_ns)
+            check = test_ns.get("check", missing)
+            if check is not check_before and check is not missing:
+                check(candidate)
+        except BaseException as e:
+            fail(describe(e))
+        if violations:
+            fail("codejudge: " + violations[0] + "\ncodejudge: test failed: TypeError\n")
+        if not intact():
+            fail("codejudge: the submission changed builtins, a standard module or a preamble "
+                 "class\ncodejudge: test failed: TypeError\n")
+        try:
+            out.flush()
+            emit(index)
+        except BaseException as e:
+            fail(describe(e))
     exit_now(0)
 
 
 _cj_main()
 _cj_os._exit(1)
 )PY";
-
-// The never-executed copy of the submission that lets a syntax check see its errors.
-std::string syntax_check_copy(std::string_view user_code) {
-  std::string out =
-      "\n# The submission again, never executed: only so that a syntax check of this file "
-      "reports\n# its syntax errors.\n";
-  // A __future__ import must open a file: blank it here (the executed copy keeps it). A
-  // parenthesised one spans lines: then no copy at all.
-  size_t start = 0;
-  while (start < user_code.size()) {
-    size_t end = user_code.find('\n', start);
-    end = end == std::string_view::npos ? user_code.size() : end + 1;
-    std::string_view line = user_code.substr(start, end - start);
-    start = end;
-    if (line.find("__future__") != std::string_view::npos) {
-      size_t first = line.find_first_not_of(" \t");
-      if (line.find('(') != std::string_view::npos || first == std::string_view::npos ||
-          line.substr(first).substr(0, 5) != "from ") {
-        return "";
-      }
-      out += "\n";
-      continue;
-    }
-    out += line;
-  }
-  if (!out.ends_with('\n')) out += '\n';
-  return out;
-}
 
 std::string python_list(const std::vector<std::string>& items) {
   std::string out = "[";
@@ -504,16 +505,14 @@ std::string make_python_function(const FunctionSpec& spec) {
                                          {"@USER@", python_literal(spec.user_code)},
                                          {"@ENTRY@", python_literal(spec.entry_text)},
                                          {"@PARAMS@", python_list(spec.param_codes)},
-                                         {"@RETURNS@", python_literal(spec.return_code)}}) +
-         syntax_check_copy(spec.user_code);
+                                         {"@RETURNS@", python_literal(spec.return_code)}});
 }
 
 std::string make_python_assert(std::string_view preamble, std::string_view user_code,
                                std::string_view entry_point) {
   return fill_template(kAssertScript, {{"@PREAMBLE@", python_literal(preamble)},
                                        {"@USER@", python_literal(user_code)},
-                                       {"@ENTRY@", python_literal(entry_point)}}) +
-         syntax_check_copy(user_code);
+                                       {"@ENTRY@", python_literal(entry_point)}});
 }
 
 }  // namespace codejudge::judges::harness_detail

@@ -33,6 +33,10 @@ constexpr size_t kMessageBytes = 1024;  // of a checker's or a sandbox's reason
 // A custom checker is the problem's code, not the submission's: generous fixed limits.
 constexpr uint64_t kCheckerCpuMs = 10000;
 constexpr uint64_t kCheckerMemoryBytes = 1024 * kMiB;
+// A batch of harnessed tests stops growing at this much input (the program holds all of it)...
+constexpr uint64_t kBatchInputBytes = 8 * kMiB;
+// ...and may print up to the sum of its tests' output limits, within this (or the largest one).
+constexpr uint64_t kBatchOutputBytes = 64 * kMiB;
 
 uint64_t elapsed_ms(Clock::time_point start) {
   return static_cast<uint64_t>(
@@ -287,8 +291,10 @@ struct Judge::Impl {
     return output;
   }
 
+  // With run_compiler false the source itself is the program (a harness that compiles the
+  // submission when it runs): cached like a compile, but no process runs.
   Compiled compile(const Language& language, const std::string& file_name,
-                   const std::string& source) {
+                   const std::string& source, bool run_compiler = true) {
     Compiled compiled;
     const auto start = Clock::now();
     const std::string& version = toolchain_version(language);
@@ -297,7 +303,7 @@ struct Judge::Impl {
                                 ") is not installed on this host";
       return compiled;
     }
-    std::string material = "codejudge-compile-v1";
+    std::string material = run_compiler ? "codejudge-compile-v1" : "codejudge-as-is-v1";
     for (const std::string& part : {language.name, version, file_name}) {
       material += '\0';
       material += part;
@@ -315,7 +321,15 @@ struct Judge::Impl {
     const std::string key = sha256_hex(material);
     std::string error;
     compiled.entry = cache->get_or_compile(
-        key, [&] { return compile_now(language, file_name, source); }, &error);
+        key,
+        [&] {
+          if (run_compiler) return compile_now(language, file_name, source);
+          CompileOutput as_is;
+          as_is.ok = true;
+          as_is.artifacts.push_back({file_name, source, false});
+          return as_is;
+        },
+        &error);
     compiled.info.time_ms = elapsed_ms(start);
     if (!compiled.entry) {
       compiled.internal_error = error;
@@ -475,7 +489,9 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
     }
   }
 
-  Compiled program = impl_->compile(*language, file_name, source);
+  const bool harnessed = problem.mode != problems::Mode::kStdio;
+  Compiled program = impl_->compile(*language, file_name, source,
+                                    !(harnessed && harness_compiles_submission(language->name)));
   result.compile = program.info;
   if (!program.internal_error.empty()) return finish(Verdict::kIE, program.internal_error);
   if (!program.info.ok) return finish(Verdict::kCE, "compile error");
@@ -509,49 +525,78 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
 
   std::vector<TestResult> tests(problem.tests.size());
   std::atomic<size_t> first_failure{std::numeric_limits<size_t>::max()};
+  auto record_failure = [&](size_t index) {
+    size_t seen = first_failure.load();
+    while (index < seen && !first_failure.compare_exchange_weak(seen, index)) {
+    }
+  };
+  auto output_limit_bytes = [&](const problems::Test& test) -> uint64_t {
+    if (options.output_kb) return *options.output_kb * 1024;
+    return std::max<uint64_t>(kMiB, 2 * test.expected.size() + 4096);
+  };
 
-  auto run_test = [&](size_t index) {
-    if (options.stop_on_first_failure && index > first_failure.load()) return;
+  // The verdict of a test that ran to its end, from what it printed: stdio, its stdout; function
+  // mode, its result JSON; assert mode, "ok".
+  auto check_printed = [&](size_t index, const std::string& printed, TestResult& out) {
     const problems::Test& test = problem.tests[index];
-    TestResult& out = tests[index];
-    sandbox::RunSpec spec;
-    spec.argv = run_argv;
-    spec.env = run_env;
-    spec.limits = limits;
-    if (options.output_kb) {
-      spec.limits.output_bytes = *options.output_kb * 1024;
+    if (options.return_outputs) out.expected = cut_utf8(test.expected, options.output_return_bytes);
+    std::optional<CheckOutcome> outcome;
+    std::string checker_error;
+    if (problem.mode == problems::Mode::kAssert) {
+      outcome = printed == "ok" ? CheckOutcome{true, ""}
+                                : CheckOutcome{false, "the checks did not run to completion"};
+    } else if (checker_language != nullptr) {
+      auto checked =
+          impl_->run_checker(*checker_language, *checker.entry, test.input, printed, test.expected);
+      outcome = std::move(checked.outcome);
+      checker_error = std::move(checked.error);
+    } else if (problem.mode == problems::Mode::kFunction) {
+      outcome =
+          check_json(test.expected, printed, problem.checker.abs_tol, problem.checker.rel_tol);
     } else {
-      spec.limits.output_bytes = std::max<uint64_t>(kMiB, 2 * test.expected.size() + 4096);
+      outcome = check_text(problem.checker, test.expected, printed);
     }
-    spec.binds.push_back({program.entry->box_dir(), std::string(kBoxDir), false});
-    switch (problem.mode) {
-      case problems::Mode::kStdio:
-        spec.stdin_data = test.input;
-        break;
-      case problems::Mode::kFunction:
-        spec.stdin_data = function_stdin(token, {test.input});
-        break;
-      case problems::Mode::kAssert:
-        spec.stdin_data = assert_stdin(token, test.code);
-        break;
+    if (!outcome) {
+      out.verdict = Verdict::kIE;
+      out.message = checker_error;
+    } else {
+      out.verdict = outcome->accepted ? Verdict::kAC : Verdict::kWA;
+      out.message = outcome->accepted ? "" : outcome->message;
     }
-    sandbox::Result run = impl_->box->run(spec);
-    out.cpu_ms = run.cpu_ms;
-    out.wall_ms = run.wall_ms;
-    out.memory_bytes = run.memory_bytes;
-    out.exit_code = run.exit_code;
-    out.signal = run.signal;
-    if (options.return_outputs) {
-      out.stdout_data = cut_utf8(run.stdout_data, options.output_return_bytes);
-      out.stderr_data = cut_utf8(run.stderr_data, options.output_return_bytes);
-      out.expected = cut_utf8(test.expected, options.output_return_bytes);
-    }
+  };
 
-    const bool harnessed = problem.mode != problems::Mode::kStdio;
-    if (harnessed && run.status == sandbox::Status::kRuntimeError && run.signal == 0 &&
-        run.exit_code == kHarnessExitCode &&
-        std::string_view(run.stderr_data).substr(0, kHarnessStderrPrefix.size()) ==
-            kHarnessStderrPrefix) {
+  // The verdict of a batched test whose result line the program printed.
+  auto check_result = [&](size_t index, const ResultLine& line, TestResult& out) {
+    if (options.return_outputs) {
+      out.stdout_data = cut_utf8(line.output, options.output_return_bytes);
+    }
+    if (line.output.size() + line.value.size() > output_limit_bytes(problem.tests[index])) {
+      out.verdict = Verdict::kOLE;
+      out.message = "output limit exceeded";
+      return;
+    }
+    check_printed(index, line.value, out);
+  };
+
+  // A harness that compiles the submission reports its compile error from every process.
+  std::mutex compile_error_mu;
+  std::optional<std::string> compile_error;
+  auto exited_with = [&](const sandbox::Result& run, int code, std::string_view prefix) {
+    return harnessed && run.status == sandbox::Status::kRuntimeError && run.signal == 0 &&
+           run.exit_code == code &&
+           std::string_view(run.stderr_data).substr(0, prefix.size()) == prefix;
+  };
+
+  // The verdict of the test during which the program ended without printing its result.
+  auto judge_ending = [&](const sandbox::Result& run, std::string_view own_stdout,
+                          TestResult& out) {
+    if (exited_with(run, kCompileErrorExitCode, kCompileErrorStderrPrefix)) {
+      std::lock_guard lock(compile_error_mu);
+      compile_error = trim(run.stderr_data.substr(kCompileErrorStderrPrefix.size()));
+      out.verdict = Verdict::kCE;
+      return;
+    }
+    if (exited_with(run, kHarnessExitCode, kHarnessStderrPrefix)) {
       out.verdict = Verdict::kIE;
       out.message = cut_utf8(trim(run.stderr_data), kMessageBytes);
     } else if (auto verdict = verdict_for_status(run.status)) {
@@ -570,60 +615,154 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
         }
       }
     } else {
-      // The program ran to completion: check what it printed.
-      std::optional<CheckOutcome> outcome;
-      std::string checker_error;
-      switch (problem.mode) {
-        case problems::Mode::kStdio:
-          if (checker_language != nullptr) {
-            auto checked = impl_->run_checker(*checker_language, *checker.entry, test.input,
-                                              run.stdout_data, test.expected);
-            outcome = std::move(checked.outcome);
-            checker_error = std::move(checked.error);
-          } else {
-            outcome = check_text(problem.checker, test.expected, run.stdout_data);
-          }
-          break;
-        case problems::Mode::kFunction: {
-          auto values = parse_function_stdout(run.stdout_data, token);
-          auto it = values.find(0);
-          if (it == values.end()) {
-            outcome = CheckOutcome{false, "the function returned no result"};
-          } else if (checker_language != nullptr) {
-            auto checked = impl_->run_checker(*checker_language, *checker.entry, test.input,
-                                              it->second, test.expected);
-            outcome = std::move(checked.outcome);
-            checker_error = std::move(checked.error);
-          } else {
-            outcome = check_json(test.expected, it->second, problem.checker.abs_tol,
-                                 problem.checker.rel_tol);
-          }
-          break;
-        }
-        case problems::Mode::kAssert:
-          if (assert_passed(run.stdout_data, token)) {
-            outcome = CheckOutcome{true, ""};
-          } else {
-            outcome = CheckOutcome{false, "the checks did not run to completion"};
-          }
-          break;
-      }
-      if (!outcome) {
-        out.verdict = Verdict::kIE;
-        out.message = checker_error;
-      } else {
-        out.verdict = outcome->accepted ? Verdict::kAC : Verdict::kWA;
-        out.message = outcome->accepted ? "" : outcome->message;
-      }
+      out.verdict = Verdict::kWA;
+      out.message = problem.mode == problems::Mode::kAssert ? "the checks did not run to completion"
+                                                            : "the function returned no result";
     }
-    if (is_failure(out.verdict)) {
-      size_t seen = first_failure.load();
-      while (index < seen && !first_failure.compare_exchange_weak(seen, index)) {
-      }
+    if (options.return_outputs) {
+      out.stdout_data = cut_utf8(own_stdout, options.output_return_bytes);
+      out.stderr_data = cut_utf8(run.stderr_data, options.output_return_bytes);
     }
   };
-  impl_->pool->run_batch(problem.tests.size(), run_test);
 
+  // A stdio test: its own process, its output checked as text.
+  auto run_stdio = [&](size_t index) {
+    if (options.stop_on_first_failure && index > first_failure.load()) return;
+    const problems::Test& test = problem.tests[index];
+    TestResult& out = tests[index];
+    sandbox::RunSpec spec;
+    spec.argv = run_argv;
+    spec.env = run_env;
+    spec.limits = limits;
+    spec.limits.output_bytes = output_limit_bytes(test);
+    spec.binds.push_back({program.entry->box_dir(), std::string(kBoxDir), false});
+    spec.stdin_data = test.input;
+    sandbox::Result run = impl_->box->run(spec);
+    out.cpu_ms = run.cpu_ms;
+    out.wall_ms = run.wall_ms;
+    out.memory_bytes = run.memory_bytes;
+    out.exit_code = run.exit_code;
+    out.signal = run.signal;
+    if (run.status != sandbox::Status::kOk) {
+      judge_ending(run, run.stdout_data, out);
+    } else {
+      if (options.return_outputs) {
+        out.stdout_data = cut_utf8(run.stdout_data, options.output_return_bytes);
+        out.stderr_data = cut_utf8(run.stderr_data, options.output_return_bytes);
+      }
+      check_printed(index, run.stdout_data, out);
+    }
+    if (is_failure(out.verdict)) record_failure(index);
+  };
+
+  // Harnessed tests [begin, end): batches of them share one process (see kBatch* and the
+  // header), under the limits of a single test.
+  auto run_harnessed = [&](size_t begin, size_t end) {
+    bool one_per_process = options.batch_tests <= 1;
+    size_t pos = begin;
+    while (pos < end) {
+      if (options.stop_on_first_failure && pos > first_failure.load()) return;
+      size_t stop = pos + 1;
+      uint64_t input_bytes = 0;
+      if (!one_per_process) {
+        stop = pos;
+        while (stop < end && stop - pos < options.batch_tests &&
+               (stop == pos || input_bytes < kBatchInputBytes)) {
+          const problems::Test& test = problem.tests[stop++];
+          input_bytes +=
+              problem.mode == problems::Mode::kAssert ? test.code.size() : test.input.size();
+        }
+      }
+      sandbox::RunSpec spec;
+      spec.argv = run_argv;
+      spec.env = run_env;
+      spec.limits = limits;
+      uint64_t output_bytes = 0;
+      uint64_t largest_output_bytes = 0;
+      for (size_t i = pos; i < stop; ++i) {
+        output_bytes += output_limit_bytes(problem.tests[i]);
+        largest_output_bytes = std::max(largest_output_bytes, output_limit_bytes(problem.tests[i]));
+      }
+      spec.limits.output_bytes =
+          std::max(largest_output_bytes, std::min(output_bytes, kBatchOutputBytes));
+      spec.binds.push_back({program.entry->box_dir(), std::string(kBoxDir), false});
+      if (problem.mode == problems::Mode::kAssert) {
+        std::vector<std::string> codes;
+        for (size_t i = pos; i < stop; ++i) codes.push_back(problem.tests[i].code);
+        spec.stdin_data = assert_stdin(token, codes);
+      } else {
+        std::vector<std::string> inputs;
+        for (size_t i = pos; i < stop; ++i) inputs.push_back(problem.tests[i].input);
+        spec.stdin_data = function_stdin(token, inputs);
+      }
+      sandbox::Result run = impl_->box->run(spec);
+      const ResultLines results = parse_result_lines(run.stdout_data, token);
+      // Results count up to the first test without one; a later line cannot be the program's.
+      size_t done = 0;
+      while (pos + done < stop && results.by_index.contains(done)) ++done;
+      auto fill_usage = [&](TestResult& out) {
+        out.cpu_ms = run.cpu_ms;
+        out.wall_ms = run.wall_ms;
+        out.memory_bytes = run.memory_bytes;
+        out.exit_code = run.exit_code;
+        out.signal = run.signal;
+      };
+      const bool clean = run.status == sandbox::Status::kOk;
+      // With a clean exit every printed result stands. Otherwise the last test that ran (the
+      // first without a result, or the last one if all printed theirs) takes the ending.
+      size_t ended = clean ? pos + done : std::min(pos + done, stop - 1);
+      for (size_t i = pos; i < ended; ++i) {
+        TestResult& out = tests[i];
+        fill_usage(out);
+        check_result(i, results.by_index.at(i - pos), out);
+        if (is_failure(out.verdict)) record_failure(i);
+      }
+      if (clean && ended == stop) {
+        pos = stop;
+        continue;
+      }
+      // A limit hit after other tests ran in the same process may be theirs as much as this
+      // test's, and a batch's input and output differ from a lone run's: this test runs again,
+      // and the rest of the chunk one per process. Only a time limit on the first test of a
+      // batch stands (the CPU time was all its own).
+      const bool resource = run.status == sandbox::Status::kTimeLimit ||
+                            run.status == sandbox::Status::kMemoryLimit ||
+                            run.status == sandbox::Status::kOutputLimit;
+      const bool shared =
+          ended > pos || (run.status != sandbox::Status::kTimeLimit && stop - pos > 1);
+      if (resource && shared) {
+        one_per_process = true;
+        pos = ended;
+        continue;
+      }
+      TestResult& out = tests[ended];
+      fill_usage(out);
+      std::string own_stdout = results.trailing;
+      if (auto it = results.by_index.find(ended - pos); it != results.by_index.end()) {
+        own_stdout = it->second.output + own_stdout;
+      }
+      judge_ending(run, own_stdout, out);
+      if (is_failure(out.verdict)) record_failure(ended);
+      pos = ended + 1;
+    }
+  };
+
+  if (problem.mode == problems::Mode::kStdio) {
+    impl_->pool->run_batch(problem.tests.size(), run_stdio);
+  } else {
+    // Chunks of tests spread over the workers; each chunk runs its batches in order.
+    const size_t chunk = std::max<size_t>(options.batch_tests, 1);
+    const size_t chunks = (problem.tests.size() + chunk - 1) / chunk;
+    impl_->pool->run_batch(chunks, [&](size_t c) {
+      run_harnessed(c * chunk, std::min(problem.tests.size(), (c + 1) * chunk));
+    });
+  }
+
+  if (compile_error) {
+    result.compile.ok = false;
+    result.compile.stderr_data = *compile_error;
+    return finish(Verdict::kCE, "compile error");
+  }
   size_t reported = tests.size();
   if (options.stop_on_first_failure && first_failure.load() < tests.size()) {
     reported = first_failure.load() + 1;

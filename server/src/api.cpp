@@ -483,7 +483,7 @@ std::optional<JudgeTask> decode_submission(const json& body, const problems::Pro
   }
   if (!check_fields(body,
                     {"language", "code", "problem_id", "mode", "tests", "entry_point", "signature",
-                     "checker", "limits", "stop_on_first_failure", "return_outputs"},
+                     "checker", "limits", "stop_on_first_failure", "return_outputs", "batch_tests"},
                     prefix, error)) {
     return std::nullopt;
   }
@@ -513,6 +513,11 @@ std::optional<JudgeTask> decode_submission(const json& body, const problems::Pro
                  error) ||
       !read_bool(body, "return_outputs", prefix, &task.options.return_outputs, error)) {
     return std::nullopt;
+  }
+  if (const json* batch = find(body, "batch_tests")) {
+    uint64_t value = 0;
+    if (!read_uint(*batch, prefix + "batch_tests", 1, 1024, &value, error)) return std::nullopt;
+    task.options.batch_tests = value;
   }
   task.submission.language = found->name;
   task.submission.code = code->get<std::string>();

@@ -217,7 +217,9 @@ Called call(const Built& built, const std::vector<std::string>& argument_lines) 
   std::string token = make_token();
   Called called;
   called.raw = run_in(fresh_dir("run"), built.run, function_stdin(token, argument_lines));
-  called.results = parse_function_stdout(called.raw.out, token);
+  for (auto& [index, line] : parse_result_lines(called.raw.out, token).by_index) {
+    called.results[index] = line.value;
+  }
   return called;
 }
 
@@ -872,17 +874,25 @@ TEST(FunctionHarnessPython, FreshSolutionPerTestAndPreambleBeforeSubmission) {
   EXPECT_EQ(c.results[1], "1012");  // the class attribute persists, the instance is new
 }
 
-TEST(FunctionHarnessPython, SubmissionSyntaxErrorsFailTheSyntaxCheck) {
+TEST(FunctionHarnessPython, SubmissionSyntaxErrorsAreReportedAsCompileErrors) {
   if (!have_tool("python3")) GTEST_SKIP() << "python3 is not installed";
+  const std::vector<std::string> codes = {
+      "def f(n):\n    return n +\n",
+      // behind a __future__ import, which must open a file
+      "from __future__ import annotations\ndef f(n):\n    return n +\n",
+      std::string("def f(n):\n    return n\0\n", 24)};
+  for (const std::string& code : codes) {
+    Built b = build("python", signature("int", {{"n", "int"}}), "f", "", code);
+    REQUIRE_BUILT(b);  // the harness itself always compiles
+    Called c = call(b, {"[1]"});
+    EXPECT_EQ(c.raw.exit_code, kCompileErrorExitCode) << c.raw.err;
+    EXPECT_EQ(c.raw.err.rfind(kCompileErrorStderrPrefix, 0), 0u) << c.raw.err;
+    EXPECT_TRUE(c.results.empty());
+  }
   Built b =
       build("python", signature("int", {{"n", "int"}}), "f", "", "def f(n):\n    return n +\n");
-  EXPECT_FALSE(b.ok);
-  EXPECT_NE(b.error.find("SyntaxError"), std::string::npos) << b.error;
-  // Also behind a __future__ import, which cannot stay in the copy the check sees.
-  Built future = build("python", signature("int", {{"n", "int"}}), "f", "",
-                       "from __future__ import annotations\ndef f(n):\n    return n +\n");
-  EXPECT_FALSE(future.ok);
-  EXPECT_NE(future.error.find("SyntaxError"), std::string::npos) << future.error;
+  REQUIRE_BUILT(b);
+  EXPECT_NE(call(b, {"[1]"}).raw.err.find("SyntaxError"), std::string::npos);
 }
 
 TEST(FunctionHarnessPython, ReturningAnUnserialisableValueIsTheSubmissionsError) {
@@ -1029,24 +1039,27 @@ TEST(HarnessProtocol, ParsesOnlyTokenLinesAndKeepsTheFirstOfEachIndex) {
       "abc123 0 [3]\n"
       "abc123 2\n"
       "abc123 3 null";
-  auto results = parse_function_stdout(out, token);
+  auto results = parse_result_lines(out, token).by_index;
   ASSERT_EQ(results.size(), 3u);
-  EXPECT_EQ(results[0], "[1,2]");
-  EXPECT_EQ(results[1], "\"a b\"");
-  EXPECT_EQ(results[3], "null");
-  EXPECT_TRUE(parse_function_stdout(out, "").empty());
+  EXPECT_EQ(results[0].value, "[1,2]");
+  EXPECT_EQ(results[1].value, "\"a b\"");
+  EXPECT_EQ(results[3].value, "null");
+  EXPECT_TRUE(parse_result_lines(out, "").by_index.empty());
 }
 
-TEST(HarnessProtocol, AssertPassesOnlyWhenTheTokenIsTheLastLine) {
-  EXPECT_TRUE(assert_passed("tok\n", "tok"));
-  EXPECT_TRUE(assert_passed("printed\n\ntok\n", "tok"));
-  EXPECT_TRUE(assert_passed("partial line\ntok\n", "tok"));
-  EXPECT_FALSE(assert_passed("tok\nmore\n", "tok"));
-  EXPECT_FALSE(assert_passed("xtok\n", "tok"));
-  EXPECT_FALSE(assert_passed("tok", "tok"));
-  EXPECT_FALSE(assert_passed("", "tok"));
-  EXPECT_FALSE(assert_passed("\n", ""));
-  EXPECT_EQ(assert_stdin("tok", "assert 1\n"), "tok\nassert 1\n");
+TEST(HarnessProtocol, SplitsTheSubmissionsOutputBetweenResultLines) {
+  auto parsed = parse_result_lines("hello\n\ntok 0 1\n\ntok 1 2\npartial\ntok 2 3\nafter", "tok");
+  ASSERT_EQ(parsed.by_index.size(), 3u);
+  EXPECT_EQ(parsed.by_index[0].output, "hello\n");
+  EXPECT_EQ(parsed.by_index[1].output, "");
+  EXPECT_EQ(parsed.by_index[2].output, "partial");
+  EXPECT_EQ(parsed.trailing, "after");
+  EXPECT_EQ(parse_result_lines("no results\n", "tok").trailing, "no results\n");
+}
+
+TEST(HarnessProtocol, AssertStdinFramesEachTestBySize) {
+  EXPECT_EQ(assert_stdin("tok", {"assert 1\n", "", "x = 'é'"}), "tok\n9\nassert 1\n0\n8\nx = 'é'");
+  EXPECT_EQ(assert_stdin("tok", {}), "tok\n");
 }
 
 TEST(HarnessProtocol, AssertFailedReadsTheLastMarker) {
@@ -1086,8 +1099,9 @@ AssertRun run_assert(const std::string& preamble, const std::string& code, const
   fs::path dir = fresh_dir("assert");
   write_file(dir / generated->file_name, generated->source);
   std::string token = make_token();
-  run.raw = run_in(dir, "python3 main.py", assert_stdin(token, test_code));
-  run.passed = assert_passed(run.raw.out, token);
+  run.raw = run_in(dir, "python3 main.py", assert_stdin(token, {test_code}));
+  auto results = parse_result_lines(run.raw.out, token).by_index;
+  run.passed = run.raw.exit_code == 0 && results.size() == 1 && results[0].value == "ok";
   run.assertion = assert_failed(run.raw.err);
   return run;
 }

@@ -291,6 +291,15 @@ TEST_F(JudgeTest, AssertModeVerdicts) {
   EXPECT_NE(fake.verdict, Verdict::kIE) << describe(fake);
   JudgeResult syntax = judge(assert_problem(), "python", "def add(a, b)\n    return a + b\n");
   EXPECT_EQ(syntax.verdict, Verdict::kCE) << describe(syntax);
+  EXPECT_FALSE(syntax.compile.ok);
+  EXPECT_TRUE(syntax.tests.empty());
+  EXPECT_NE(syntax.compile.stderr_data.find("SyntaxError"), std::string::npos)
+      << syntax.compile.stderr_data;
+  // Function mode too: the harness compiles the submission and reports the error.
+  JudgeResult function_syntax =
+      judge(two_sum_problem(), "python", "class Solution:\n    def twoSum(self, nums, t)\n");
+  EXPECT_EQ(function_syntax.verdict, Verdict::kCE) << describe(function_syntax);
+  EXPECT_NE(function_syntax.compile.stderr_data.find("SyntaxError"), std::string::npos);
   JudgeResult java = judge(assert_problem(), "java", "class Main {}");
   EXPECT_EQ(java.verdict, Verdict::kIE);  // a request the judge cannot serve, not a CE
 }
@@ -361,6 +370,145 @@ TEST_F(JudgeTest, FirstFailingTestDecidesAndStopOnFirstFailureCutsTheReport) {
   EXPECT_EQ(stopped.tests[1].verdict, Verdict::kWA);
   EXPECT_EQ(stopped.passed, 1u);
   EXPECT_EQ(stopped.total, 5u);
+}
+
+// ---- batching: several harnessed tests per process ---------------------------------------------
+
+// f(x) per test; the submissions below misbehave on chosen inputs.
+Problem identity_problem(size_t tests, uint64_t time_ms) {
+  Problem problem;
+  problem.id = "identity";
+  problem.mode = Mode::kFunction;
+  problem.entry_point = "f";
+  problem.signature.params = {{"x", "int"}};
+  problem.signature.returns = "int";
+  problem.limits.time_ms = time_ms;
+  for (size_t i = 0; i < tests; ++i) {
+    problem.tests.push_back({"[" + std::to_string(i) + "]", std::to_string(i), ""});
+  }
+  return problem;
+}
+
+std::vector<Verdict> verdicts(const JudgeResult& result) {
+  std::vector<Verdict> out;
+  for (const auto& test : result.tests) out.push_back(test.verdict);
+  return out;
+}
+
+TEST_F(JudgeTest, BatchedTestsGetTheVerdictsOfLoneRuns) {
+  // Test 1 is wrong, 2 raises, 4 loops forever, 6 exits the process quietly; the rest pass.
+  const std::string code =
+      "import os\n"
+      "def f(x):\n"
+      "    if x == 1: return 7\n"
+      "    if x == 2: raise ValueError('two')\n"
+      "    if x == 4:\n"
+      "        while True: pass\n"
+      "    if x == 6: os._exit(0)\n"
+      "    return x\n";
+  const Problem problem = identity_problem(8, 300);
+  const std::vector<Verdict> expected = {Verdict::kAC,  Verdict::kWA, Verdict::kRE, Verdict::kAC,
+                                         Verdict::kTLE, Verdict::kAC, Verdict::kWA, Verdict::kAC};
+  for (size_t batch : {1, 3, 64}) {
+    JudgeOptions options;
+    options.batch_tests = batch;
+    JudgeResult result = judge(problem, "python", code, options);
+    EXPECT_EQ(verdicts(result), expected) << "batch " << batch << ": " << describe(result);
+    EXPECT_EQ(result.verdict, Verdict::kWA) << describe(result);
+    EXPECT_EQ(result.passed, 4u);
+    ASSERT_EQ(result.tests.size(), 8u);
+    EXPECT_NE(result.tests[2].message.find("ValueError: two"), std::string::npos)
+        << result.tests[2].message;
+    EXPECT_GE(result.tests[4].cpu_ms, 300u);
+  }
+}
+
+TEST_F(JudgeTest, BatchThatRunsOutOfTimeRerunsTheTestThatWasRunning) {
+  // Each test alone takes about 60% of the limit: two in one process exceed it, so the judge
+  // must not blame the second test for the first one's time.
+  const std::string code =
+      "import time\n"
+      "def f(x):\n"
+      "    end = time.process_time() + 0.24\n"
+      "    while time.process_time() < end: pass\n"
+      "    return x\n";
+  JudgeResult result = judge(identity_problem(4, 400), "python", code);
+  EXPECT_EQ(result.verdict, Verdict::kAC) << describe(result);
+  EXPECT_EQ(result.passed, 4u);
+}
+
+TEST_F(JudgeTest, BatchedTestsShareGlobalsButNotArgumentsOrSolutions) {
+  // A global counter sees every earlier test of its process, as on LeetCode; a fresh process per
+  // test (batch_tests = 1) does not.
+  const std::string code =
+      "calls = 0\n"
+      "def f(x):\n"
+      "    global calls\n"
+      "    calls += 1\n"
+      "    return x if calls == 1 else -1\n";
+  JudgeOptions lone;
+  lone.batch_tests = 1;
+  EXPECT_EQ(judge(identity_problem(3, 2000), "python", code, lone).verdict, Verdict::kAC);
+  JudgeResult shared = judge(identity_problem(3, 2000), "python", code);
+  EXPECT_EQ(verdicts(shared), (std::vector<Verdict>{Verdict::kAC, Verdict::kWA, Verdict::kWA}))
+      << describe(shared);
+  // Assert mode: a fresh Solution per test, and each test's names are its own.
+  Problem problem;
+  problem.id = "count";
+  problem.mode = Mode::kAssert;
+  problem.entry_point = "Solution().next";
+  problem.tests = {
+      {"", "", "def check(candidate):\n    assert candidate(1) == 1\nleak = 1\n"},
+      {"", "",
+       "assert 'leak' not in globals()\ndef check(candidate):\n    assert candidate(2) == 1\n"}};
+  const std::string counting =
+      "class Solution:\n"
+      "    def __init__(self):\n"
+      "        self.calls = 0\n"
+      "    def next(self, x):\n"
+      "        self.calls += 1\n"
+      "        return self.calls\n";
+  JudgeResult fresh = judge(problem, "python", counting);
+  EXPECT_EQ(fresh.verdict, Verdict::kAC) << describe(fresh);
+}
+
+TEST_F(JudgeTest, BatchedOutputsAreSplitPerTest) {
+  const std::string code =
+      "def f(x):\n"
+      "    print('debug', x)\n"
+      "    if x == 2: raise KeyError('k')\n"
+      "    return x\n";
+  JudgeOptions options;
+  options.return_outputs = true;
+  JudgeResult result = judge(identity_problem(4, 2000), "python", code, options);
+  ASSERT_EQ(result.tests.size(), 4u) << describe(result);
+  EXPECT_EQ(result.tests[0].stdout_data, "debug 0\n");
+  EXPECT_EQ(result.tests[1].stdout_data, "debug 1\n");
+  EXPECT_EQ(result.tests[2].verdict, Verdict::kRE);
+  EXPECT_EQ(result.tests[2].stdout_data, "debug 2\n");
+  EXPECT_NE(result.tests[2].stderr_data.find("KeyError"), std::string::npos);
+  EXPECT_EQ(result.tests[3].verdict, Verdict::kAC);
+  EXPECT_EQ(result.tests[3].stdout_data, "debug 3\n");
+}
+
+TEST_F(JudgeTest, BatchedAssertTestsStopAtTheFirstFailureAndGoOn) {
+  Problem problem;
+  problem.id = "add";
+  problem.mode = Mode::kAssert;
+  problem.entry_point = "add";
+  problem.tests = {{"", "", "assert add(1, 1) == 2\n"}, {"", "", "assert add(2, 2) == 4\n"},
+                   {"", "", "assert add(3, 3) == 7\n"},  // wrong on purpose
+                   {"", "", "assert add(4, 4) == 8\n"}, {"", "", "add(None, 1)\n"},
+                   {"", "", "assert add(5, 5) == 10\n"}};
+  JudgeResult result = judge(problem, "python", "def add(a, b):\n    return a + b\n");
+  EXPECT_EQ(verdicts(result), (std::vector<Verdict>{Verdict::kAC, Verdict::kAC, Verdict::kWA,
+                                                    Verdict::kAC, Verdict::kRE, Verdict::kAC}))
+      << describe(result);
+  JudgeOptions stop;
+  stop.stop_on_first_failure = true;
+  JudgeResult stopped = judge(problem, "python", "def add(a, b):\n    return a + b\n", stop);
+  EXPECT_EQ(stopped.tests.size(), 3u) << describe(stopped);
+  EXPECT_EQ(stopped.verdict, Verdict::kWA);
 }
 
 TEST_F(JudgeTest, ReturnedOutputsAreCutOnUtf8Boundaries) {

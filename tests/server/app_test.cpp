@@ -227,6 +227,14 @@ TEST_F(FakeJudgeTest, BadBodiesAre400NamingTheField) {
                    {"problem_id", "add-two"},
                    {"return_outputs", "yes"}}),
             "return_outputs");
+  for (const json& bad_batch : {json(0), json(1025), json("8"), json(-1)}) {
+    EXPECT_EQ(field({{"language", "python"},
+                     {"code", "x"},
+                     {"problem_id", "add-two"},
+                     {"batch_tests", bad_batch}}),
+              "batch_tests")
+        << bad_batch;
+  }
   EXPECT_EQ(
       field({{"language", "python"}, {"code", "x"}, {"tests", {{{"input", "1"}, {"output", 2}}}}}),
       "tests[0].output");

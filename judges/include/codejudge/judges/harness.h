@@ -36,8 +36,10 @@
 //   renamed, its "public" modifiers on top-level types and any package line are dropped, and its
 //   imports are moved to the top of Main.java.
 //
-// Assert-mode protocol (python): stdin is the token line followed by the test's Python code. The
-// script passes only when its last stdout line is the token (see make_assert_program).
+// Assert-mode protocol (python): stdin is the token line followed by a batch of tests, each as its
+// size in bytes on a line and then its Python code (see assert_stdin). Test i passes only when the
+// line "<token> <i> ok" appears on stdout (see make_assert_program); the first failing test ends
+// the process.
 //
 // Neither harness is a security boundary: code in the same process can always find the token by
 // introspection. They defeat the cheap ways to fake a pass (exit(0), os._exit, killing itself,
@@ -58,6 +60,12 @@ namespace codejudge::judges {
 // Exit code and stderr prefix of a harness failure (our bug, never the submission's).
 inline constexpr int kHarnessExitCode = 99;
 inline constexpr std::string_view kHarnessStderrPrefix = "codejudge-harness:";
+
+// Exit code and stderr prefix of a submission that does not compile, where the harness compiles
+// it (the compiler's message follows the prefix). Such a program needs no compile step.
+inline constexpr int kCompileErrorExitCode = 98;
+inline constexpr std::string_view kCompileErrorStderrPrefix = "codejudge-compile-error:";
+bool harness_compiles_submission(std::string_view language);  // python
 
 // A function-mode value type. Lists only nest lists, so a type is a base and a depth:
 // list[list[int]] is {kInt, 2}. kVoid is valid only as a return type, with depth 0.
@@ -98,10 +106,17 @@ std::optional<GeneratedSource> make_function_program(
 std::string function_stdin(std::string_view token,
                            const std::vector<std::string>& argument_arrays_json);
 
-// The result JSON text per test index, from the lines "<token> <i> <json>". A repeated index
-// keeps its first line.
-std::map<size_t, std::string> parse_function_stdout(std::string_view stdout_data,
-                                                    std::string_view token);
+// One result line "<token> <i> <value>" of a harnessed run.
+struct ResultLine {
+  std::string value;   // the result JSON (function mode) or "ok" (assert mode)
+  std::string output;  // the submission's own stdout since the previous result line
+};
+
+struct ResultLines {
+  std::map<size_t, ResultLine> by_index;  // a repeated index keeps its first line
+  std::string trailing;                   // the submission's stdout after the last result line
+};
+ResultLines parse_result_lines(std::string_view stdout_data, std::string_view token);
 
 // The assert-mode script (python only; main.py). It reads all of stdin and closes fd 0 before
 // any submission code runs, executes the preamble and then the submission (as "solution.py",
@@ -110,14 +125,16 @@ std::map<size_t, std::string> parse_function_stdout(std::string_view stdout_data
 // bytes, bool, None, list, tuple, dict, set, frozenset, collections' Counter, OrderedDict,
 // defaultdict and deque (MBPP's reference solutions return them), or a class the preamble
 // defined (exact types: a subclass fails; a preamble instance's attributes are checked too),
-// then runs the test code with the guarded candidate in its namespace under the entry's name
-// (for "f"; the submission's own recursive calls stay unguarded) and calls check(candidate)
-// when the test code defines check. After every guarded call, and at the end, it verifies that
+// then, for each test in order, runs its code in a fresh copy of the submission's namespace with
+// the guarded candidate under the entry's name (for "f"; the submission's own recursive calls
+// stay unguarded) and calls check(candidate) when the test code defines check. The submission's
+// module (its globals) is shared by the tests of a batch, as LeetCode runs all tests of a
+// submission in one process. After every guarded call, and after each test, it verifies that
 // builtins, math, cmath, operator, the allowed collections classes, the preamble's namespace
-// and its classes are unchanged. Only when all of that succeeded does it write "\n<token>\n"
-// straight to fd 1 and _exit(0). On any exception (SystemExit included) or a caught guard
-// failure it prints the traceback and a last line "codejudge: test failed: <ExceptionType>" to
-// stderr and exits 1.
+// and its classes are unchanged. Only when all of that succeeded does it write
+// "\n<token> <i> ok\n" straight to fd 1; after the last test it _exit(0)s. On any exception
+// (SystemExit included) or a caught guard failure it prints the traceback and a last line
+// "codejudge: test failed: <ExceptionType>" to stderr and exits 1.
 // The test code sees the preamble's own definitions (is_same_list, ListNode, ...) even if the
 // submission redefines them, builtins as they were before the submission ran, and the
 // submission's other names (HumanEval checks call helpers from the prompt). A submission's
@@ -127,11 +144,9 @@ std::optional<GeneratedSource> make_assert_program(std::string_view preamble,
                                                    std::string_view entry_point,
                                                    std::string* error);
 
-// The stdin for one assert-mode test: the token line then the test's code.
-std::string assert_stdin(std::string_view token, std::string_view test_code);
-
-// True when the token is the last line of stdout (the only way an assert-mode test passes).
-bool assert_passed(std::string_view stdout_data, std::string_view token);
+// The stdin for a batch of assert-mode tests: the token line, then per test its code's size in
+// bytes on a line of its own followed by the code.
+std::string assert_stdin(std::string_view token, const std::vector<std::string>& test_codes);
 
 // True when the assert script's stderr says the failing exception was an AssertionError (a
 // wrong answer rather than a runtime error).

@@ -9,6 +9,17 @@
 //   - Submission: IE if any reported test is IE (never blame the submission); else the first
 //     failing test's verdict in test order; else AC.
 //   - Assert mode: a failed assertion is WA; any other exception is RE.
+//
+// Batching (function and assert mode): the tests of a submission run in chunks of batch_tests,
+// the chunks in parallel on the pool; the tests of a chunk run in order, as many per process as
+// fit, under the limits of a single test (so a batch that passes proves each of its tests would
+// pass alone). The submission's globals persist across the tests of a process, as on LeetCode;
+// each test still gets fresh arguments and a fresh Solution. A test with a printed result keeps
+// it. The process's ending (crash, exception, limit) belongs to the first test without a result;
+// when that ending is a limit and other tests ran before it in the process (or, for memory and
+// output, the batch held other tests' data), the test runs again and the rest of the chunk one
+// per process. A test's cpu_ms, wall_ms and memory_bytes are those of the process it ran in; its
+// stderr (with return_outputs) is given only to the test that ended the process.
 // With stop_on_first_failure, tests after a failure are not started, but every test before it
 // still runs, so the verdict and the reported tests (those up to and including the first
 // failure) do not depend on parallelism or load. Limits are CPU time, which load does not change.
@@ -43,6 +54,9 @@ struct Submission {
 
 struct JudgeOptions {
   bool stop_on_first_failure = false;
+  // Function and assert mode: up to this many tests share one sandboxed process (see the
+  // header comment); 1 gives every test a fresh process. Stdio tests always run alone.
+  size_t batch_tests = 64;
   bool return_outputs = false;        // fill TestResult's stdout/stderr/expected
   size_t output_return_bytes = 4096;  // each returned output is cut to this many bytes
   // Overrides of the problem's limits.

@@ -7,15 +7,15 @@
 namespace codejudge::judges {
 
 enum class Verdict {
-  kAC,  // accepted
-  kWA,  // wrong answer
+  kAC,   // accepted
+  kWA,   // wrong answer
   kTLE,  // time limit (CPU or wall)
   kMLE,  // memory limit
-  kRE,  // runtime error: non-zero exit or fatal signal
+  kRE,   // runtime error: non-zero exit or fatal signal
   kOLE,  // output limit
-  kSE,  // security error: a forbidden syscall
-  kCE,  // compile error (per submission only)
-  kIE,  // internal error: the judge failed, not the submission
+  kSE,   // security error: a forbidden syscall
+  kCE,   // compile error (per submission only)
+  kIE,   // internal error: the judge failed, not the submission
 };
 
 const char* verdict_name(Verdict verdict);  // "AC", "WA", ...
