@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "codejudge/judges/language.h"
+
 namespace codejudge::judges {
 namespace {
 
@@ -188,30 +190,22 @@ std::optional<std::string> answer_content(std::string_view completion,
 }  // namespace
 
 std::string normalize_language(std::string_view name) {
+  if (const Language* language = find_language(name)) return language->name;
+  // Fence labels that are not judge language names or aliases.
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kFenceLabels = {{
+      {"py3", "python"},
+      {"c++17", "cpp"},
+      {"c++20", "cpp"},
+      {"mjs", "javascript"},
+      {"java17", "java"},
+      {"h", "c"},
+  }};
   std::string lower(name);
   std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   });
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 16> kAliases = {{
-      {"py", "python"},
-      {"python3", "python"},
-      {"py3", "python"},
-      {"c++", "cpp"},
-      {"cxx", "cpp"},
-      {"cc", "cpp"},
-      {"c++17", "cpp"},
-      {"c++20", "cpp"},
-      {"js", "javascript"},
-      {"node", "javascript"},
-      {"nodejs", "javascript"},
-      {"mjs", "javascript"},
-      {"rs", "rust"},
-      {"golang", "go"},
-      {"java17", "java"},
-      {"h", "c"},
-  }};
-  for (const auto& [alias, canonical] : kAliases) {
-    if (lower == alias) return std::string(canonical);
+  for (const auto& [label, canonical] : kFenceLabels) {
+    if (lower == label) return std::string(canonical);
   }
   return lower;
 }

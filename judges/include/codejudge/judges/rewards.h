@@ -11,9 +11,9 @@
 
 namespace codejudge::judges {
 
-// Canonical language name for a fence info string or a request: "py"/"python3" -> "python",
-// "c++"/"cxx"/"cc" -> "cpp", "js"/"node" -> "javascript", "rs" -> "rust", "golang" -> "go".
-// Lower-cases; unknown names come back lower-cased as they are.
+// Canonical language name for a fence info string or a request: a judge language name or alias
+// (language.h: "py" -> "python", "c++" -> "cpp", ...) or a fence-only label ("py3", "c++17",
+// "mjs", "java17", "h"). Lower-cases; unknown names come back lower-cased as they are.
 std::string normalize_language(std::string_view name);
 
 struct ExtractOptions {
