@@ -22,6 +22,7 @@ std::string task_number(const std::string& task_id) {
 // The record without base_input/plus_input (parsed strictly), and those two as raw arrays.
 struct PlusRecord {
   json fields;
+  std::string task_id, prompt, solution, entry_point;  // required in both sets
   std::vector<std::string_view> base_inputs, plus_inputs;
 };
 
@@ -57,7 +58,10 @@ bool read_plus_record(std::string_view text, PlusRecord* record, std::string* er
   auto fields = parse_record(*rest, error);
   if (!fields) return false;
   record->fields = std::move(*fields);
-  return true;
+  return require_string(record->fields, "task_id", &record->task_id, error) &&
+         require_string(record->fields, "prompt", &record->prompt, error) &&
+         require_string(record->fields, "canonical_solution", &record->solution, error) &&
+         require_string(record->fields, "entry_point", &record->entry_point, error);
 }
 
 double read_atol(const json& record) {
@@ -100,6 +104,27 @@ bool contains(const auto& list, std::string_view name) {
   return std::find(list.begin(), list.end(), name) != list.end();
 }
 
+// What both EvalPlus sets share: ids, tests from the inputs, limits, provenance.
+std::optional<Problem> finish_plus_problem(Problem problem, const PlusRecord& record,
+                                           PlusChunk chunk, const ImportOptions& options,
+                                           const std::string& set, std::string* error) {
+  problem.id = set + "/" + task_number(record.task_id);
+  problem.title = record.entry_point;
+  problem.mode = Mode::kAssert;
+  problem.entry_point = record.entry_point;
+  chunk.entry_point = record.entry_point;
+  chunk.atol = read_atol(record.fields);
+  problem.tests = plus_tests(record, chunk, options.chunk_size);
+  if (problem.tests.empty()) {
+    *error = "no inputs in base_input or plus_input";
+    return std::nullopt;
+  }
+  problem.limits.time_ms = kPlusTimeMs;
+  problem.source = "evalplus/" + set + " " + record.task_id;
+  problem.license = "Apache-2.0";
+  return finish_problem(std::move(problem), error);
+}
+
 }  // namespace
 
 std::optional<Problem> import_humaneval(const RawRecord& raw, const ImportOptions& options,
@@ -134,50 +159,25 @@ std::optional<Problem> import_humanevalplus(const RawRecord& raw, const ImportOp
                                             std::string* error) {
   PlusRecord record;
   if (!read_plus_record(raw.text, &record, error)) return std::nullopt;
-  std::string task_id, prompt, solution, entry_point;
-  if (!require_string(record.fields, "task_id", &task_id, error) ||
-      !require_string(record.fields, "prompt", &prompt, error) ||
-      !require_string(record.fields, "canonical_solution", &solution, error) ||
-      !require_string(record.fields, "entry_point", &entry_point, error)) {
-    return std::nullopt;
-  }
   Problem problem;
-  problem.id = "humanevalplus/" + task_number(task_id);
-  problem.title = entry_point;
-  problem.statement = prompt;
-  problem.mode = Mode::kAssert;
-  problem.entry_point = entry_point;
-  problem.starter_code["python"] = prompt;
-  problem.preamble["python"] = prompt;
-  problem.reference["python"] = prompt + solution;
+  problem.statement = record.prompt;
+  problem.starter_code["python"] = record.prompt;
+  problem.preamble["python"] = record.prompt;
+  problem.reference["python"] = record.prompt + record.solution;
   PlusChunk chunk;
-  chunk.reference_source = prompt + solution;
-  chunk.entry_point = entry_point;
-  chunk.atol = read_atol(record.fields);
+  chunk.reference_source = record.prompt + record.solution;
   // find_zero has many right answers: evalplus checks that the answer is a root within atol.
-  if (entry_point == "find_zero") chunk.oracle = "poly_root";
-  problem.tests = plus_tests(record, chunk, options.chunk_size);
-  if (problem.tests.empty()) {
-    *error = "no inputs in base_input or plus_input";
-    return std::nullopt;
-  }
-  problem.limits.time_ms = kPlusTimeMs;
-  problem.source = "evalplus/humanevalplus " + task_id;
-  problem.license = "Apache-2.0";
-  return finish_problem(std::move(problem), error);
+  if (record.entry_point == "find_zero") chunk.oracle = "poly_root";
+  return finish_plus_problem(std::move(problem), record, std::move(chunk), options, "humanevalplus",
+                             error);
 }
 
 std::optional<Problem> import_mbppplus(const RawRecord& raw, const ImportOptions& options,
                                        std::string* error) {
   PlusRecord record;
   if (!read_plus_record(raw.text, &record, error)) return std::nullopt;
-  std::string task_id, prompt, solution, entry_point;
-  if (!require_string(record.fields, "task_id", &task_id, error) ||
-      !require_string(record.fields, "prompt", &prompt, error) ||
-      !require_string(record.fields, "canonical_solution", &solution, error) ||
-      !require_string(record.fields, "entry_point", &entry_point, error)) {
-    return std::nullopt;
-  }
+  const std::string& prompt = record.prompt;
+  const std::string& entry_point = record.entry_point;
   // The prompt is a docstring: the statement and one example assert inside triple quotes.
   std::string statement = prompt;
   size_t first = statement.find_first_not_of(" \n\r\t\"");
@@ -185,16 +185,10 @@ std::optional<Problem> import_mbppplus(const RawRecord& raw, const ImportOptions
   statement = first == std::string::npos ? "" : statement.substr(first, last - first + 1);
 
   Problem problem;
-  problem.id = "mbppplus/" + task_number(task_id);
-  problem.title = entry_point;
   problem.statement = statement;
-  problem.mode = Mode::kAssert;
-  problem.entry_point = entry_point;
-  problem.reference["python"] = solution;
+  problem.reference["python"] = record.solution;
   PlusChunk chunk;
-  chunk.reference_source = solution;
-  chunk.entry_point = entry_point;
-  chunk.atol = read_atol(record.fields);
+  chunk.reference_source = record.solution;
   // The assertion's first call shows the argument types that JSON flattened (tuples...).
   std::string assertion = optional_string(record.fields, "assertion");
   if (auto arguments = first_call_arguments(assertion, entry_point)) {
@@ -202,15 +196,8 @@ std::optional<Problem> import_mbppplus(const RawRecord& raw, const ImportOptions
   }
   if (contains(kSetOutputTasks, entry_point)) chunk.oracle = "set";
   if (contains(kNotNoneTasks, entry_point)) chunk.oracle = "not_none";
-  problem.tests = plus_tests(record, chunk, options.chunk_size);
-  if (problem.tests.empty()) {
-    *error = "no inputs in base_input or plus_input";
-    return std::nullopt;
-  }
-  problem.limits.time_ms = kPlusTimeMs;
-  problem.source = "evalplus/mbppplus " + task_id;
-  problem.license = "Apache-2.0";
-  return finish_problem(std::move(problem), error);
+  return finish_plus_problem(std::move(problem), record, std::move(chunk), options, "mbppplus",
+                             error);
 }
 
 }  // namespace codejudge::problems::detail
