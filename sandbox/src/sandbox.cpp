@@ -40,6 +40,10 @@ using Clock = std::chrono::steady_clock;
 constexpr uid_t kInsideUid = 1000;  // the program's uid and gid as it sees them
 constexpr size_t kReadChunk = 65536;
 
+// How long the child may take to set up its namespaces and exec the program.
+constexpr int64_t kSetupTimeoutMs = 10000;
+constexpr ssize_t kSetupTimedOut = -2;  // read_message's return when it passes
+
 uint64_t ms_since(Clock::time_point start) {
   return static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count());
@@ -625,12 +629,28 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
     if (m.detail[0]) text += std::string(" (") + m.detail + ")";
     return internal_error(text + ": " + std::strerror(m.err));
   };
+  // The child's setup has a deadline of its own: a child stuck in it (a hung mount, say) must
+  // not hold this thread forever. kSetupTimedOut when it passes.
+  const Clock::time_point setup_deadline = start + std::chrono::milliseconds(kSetupTimeoutMs);
   auto read_message = [&](ChildMessage* m) -> ssize_t {
-    ssize_t n;
-    do {
-      n = ::read(messages.read.get(), m, sizeof *m);
-    } while (n < 0 && errno == EINTR);
-    return n;
+    for (;;) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(setup_deadline - Clock::now());
+      pollfd p{messages.read.get(), POLLIN, 0};
+      int ready = left.count() > 0 ? poll(&p, 1, static_cast<int>(left.count())) : 0;
+      if (ready < 0 && errno == EINTR) continue;
+      if (ready == 0) return kSetupTimedOut;
+      ssize_t n = ::read(messages.read.get(), m, sizeof *m);
+      if (n < 0 && errno == EINTR) continue;
+      return n;
+    }
+  };
+  auto setup_failed = [&](ssize_t n, const char* what) {
+    if (n == kSetupTimedOut) {
+      return internal_error(std::string("sandbox setup: no word from the child within ") +
+                            std::to_string(kSetupTimeoutMs) + " ms (" + what + ")");
+    }
+    return internal_error(std::string("sandbox setup: ") + what);
   };
 
   ChildMessage message{};
@@ -638,7 +658,7 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
     ssize_t n = read_message(&message);
     if (n == sizeof message && message.type == MessageType::kError) return child_failure(message);
     if (n != sizeof message || message.type != MessageType::kNeedIdMaps) {
-      return internal_error("sandbox setup: the child exited before its user namespace");
+      return setup_failed(n, "the child exited before its user namespace");
     }
     // Inside, the program is uid/gid 1000; outside, the slot's unprivileged id.
     const std::string map = std::to_string(kInsideUid) + " " + std::to_string(outside_uid) + " 1";
@@ -663,7 +683,7 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
     }
     return child_failure(message);
   }
-  if (n != 0) return internal_error("sandbox setup: short message from the child");
+  if (n != 0) return setup_failed(n, "short message from the child");
   UniqueFd listener;
   if (seccomp.notify && !receive_fd(listener_parent.get(), &listener)) {
     return internal_error("sandbox setup: no seccomp listener from the child");
