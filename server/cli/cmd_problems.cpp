@@ -19,11 +19,19 @@ constexpr const char* kProblemsUsage =
     "       codejudge problems show PATH ID\n"
     "       codejudge problems validate PATH [--language L] [--jobs N]\n"
     "       codejudge problems import --format FORMAT INPUT -o OUT.jsonl\n"
+    "       codejudge problems generate --count N -o OUT.jsonl [--seed S] [--split SPLIT]\n"
+    "           [--min-difficulty D] [--max-difficulty D] [--families F,F,...] [--tests N]\n"
+    "           [--public-tests N]\n"
     "  PATH: a .jsonl file or a directory of them\n"
     "  validate runs each problem's reference solution (every language it has, or only L)\n"
     "  against its tests, prints each failure, then `N passed, M failed`; exit 1 on a failure\n"
     "  import formats: humaneval, humanevalplus, mbpp, mbppplus, leetcodedataset, apps,\n"
-    "  codecontests (INPUT may be gzipped)\n";
+    "  codecontests (INPUT may be gzipped)\n"
+    "  generate writes N synthetic python problems (-o - for stdout), the same for the same\n"
+    "  options and seed: SPLIT train (default), heldout or all (never sharing a problem); D 1\n"
+    "  (easy) to 3 (hard); families arithmetic, conditionals, strings, lists, loops,\n"
+    "  algorithms (default all); --tests per problem (default 10), of which --public-tests are\n"
+    "  shown as examples (default 2); --seed defaults to 1\n";
 
 // Loads PATH, reporting skipped lines on stderr. False when nothing could be read at all.
 bool load(const std::string& path, problems::ProblemSet* set) {
