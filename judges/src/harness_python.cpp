@@ -439,6 +439,11 @@ def _cj_main():
         pre_names = dict_(pre_ns)
         # The preamble's functions look names up in pre_ns: keep it as the preamble left it.
         watched_dicts.append((lambda: pre_ns, pre_names, True))
+        # re.Match is a plain result when re was loaded before the submission ran (a preamble
+        # that imports it: MBPP+'s regex tasks return matches); its type cannot be faked then.
+        re_module = modules.get("re")
+        if re_module is not None:
+            scalar_ids.add(id_(re_module.Match))
         preamble_classes = [v for v in pre_names.values()
                             if isinstance_(v, type_) and v.__module__ == "solution"]
         for cls in preamble_classes:

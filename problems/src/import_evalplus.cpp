@@ -195,7 +195,12 @@ std::optional<Problem> import_mbppplus(const RawRecord& raw, const ImportOptions
     chunk.example_arguments = std::string(*arguments);
   }
   if (contains(kSetOutputTasks, entry_point)) chunk.oracle = "set";
-  if (contains(kNotNoneTasks, entry_point)) chunk.oracle = "not_none";
+  if (contains(kNotNoneTasks, entry_point)) {
+    chunk.oracle = "not_none";
+    // Their references return re.Match objects: the harness accepts that type only when re is
+    // loaded before the submission runs.
+    problem.preamble["python"] = "import re\n";
+  }
   return finish_plus_problem(std::move(problem), record, std::move(chunk), options, "mbppplus",
                              error);
 }

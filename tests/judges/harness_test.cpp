@@ -1192,6 +1192,22 @@ TEST_F(AssertHarness, MbppStylePlainAssertsGoThroughTheGuard) {
   EXPECT_FALSE(hack.assertion) << hack.raw.err;
 }
 
+TEST_F(AssertHarness, MatchResultsPassOnlyWhenThePreambleLoadedRe) {
+  const std::string code = "import re\ndef find(s):\n    return re.search('a+', s)\n";
+  const std::string test = "assert find('baa') is not None\nassert find('b') is None\n";
+  AssertRun with_re = run_assert("import re\n", code, "find", test);
+  EXPECT_TRUE(with_re.passed) << with_re.raw.err;
+  // Loaded only by the submission, re.Match could be anything the submission made it. (Some
+  // interpreters load re at startup, through site: then it is trusted as well.)
+  Output preloaded =
+      run_in(fresh_dir("re"), "python3 -c \"import sys; print('re' in sys.modules)\"", "");
+  if (preloaded.out == "True\n") return;
+  AssertRun without = run_assert("", code, "find", test);
+  EXPECT_FALSE(without.passed);
+  EXPECT_NE(without.raw.err.find("the result contains a value of type Match"), std::string::npos)
+      << without.raw.err;
+}
+
 TEST_F(AssertHarness, SubmissionOutputAndDemoBlocksDoNotMatter) {
   std::string code =
       "import sys\n"

@@ -123,7 +123,8 @@ ResultLines parse_result_lines(std::string_view stdout_data, std::string_view to
 // __name__ "solution") in their own namespaces, wraps entry_point ("f" or "Solution().f") in a
 // guard that rejects any returned value containing a type other than int, float, complex, str,
 // bytes, bool, None, list, tuple, dict, set, frozenset, collections' Counter, OrderedDict,
-// defaultdict and deque (MBPP's reference solutions return them), or a class the preamble
+// defaultdict and deque (MBPP's reference solutions return them), re.Match when re was loaded
+// before the submission (the preamble imports it), or a class the preamble
 // defined (exact types: a subclass fails; a preamble instance's attributes are checked too),
 // then, for each test in order, runs its code in a fresh copy of the submission's namespace with
 // the guarded candidate under the entry's name (for "f"; the submission's own recursive calls
