@@ -1,6 +1,7 @@
 // Judge throughput: tests per second for a trivial python and a trivial cpp stdio submission
-// with 100 tests each, and compile time for 8 identical cpp submissions with and without the
-// compile cache. usage: judge_bench   (prints a Markdown table)
+// with 100 tests each, the same in function mode with and without batching, and compile time for 8
+// identical cpp submissions with and without the compile cache. usage: judge_bench   (prints a
+// Markdown table)
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -26,6 +27,21 @@ codejudge::problems::Problem echo_problem(size_t tests) {
   for (size_t i = 0; i < tests; ++i) {
     problem.tests.push_back({std::to_string(i) + " " + std::to_string(i + 1) + "\n",
                              std::to_string(2 * i + 1) + "\n", ""});
+  }
+  return problem;
+}
+
+// add(a, b) in function mode: the tests a harness can batch into one process.
+codejudge::problems::Problem add_problem(size_t tests) {
+  codejudge::problems::Problem problem;
+  problem.id = "bench-add";
+  problem.mode = codejudge::problems::Mode::kFunction;
+  problem.entry_point = "add";
+  problem.signature.params = {{"a", "int"}, {"b", "int"}};
+  problem.signature.returns = "int";
+  for (size_t i = 0; i < tests; ++i) {
+    problem.tests.push_back({"[" + std::to_string(i) + "," + std::to_string(i + 1) + "]",
+                             std::to_string(2 * i + 1), ""});
   }
   return problem;
 }
@@ -64,6 +80,33 @@ int main() {
     }
     std::printf("| trivial %s | %zu | %.2f | %.0f |\n", language.c_str(), result.total, s,
                 static_cast<double>(result.total) / s);
+  }
+
+  // The same 100 tests in function mode, one process per test and batched (the default).
+  const auto add = add_problem(100);
+  const std::vector<std::pair<std::string, std::string>> functions = {
+      {"python", "def add(a, b):\n    return a + b\n"},
+      {"cpp", "long long add(long long a, long long b) { return a + b; }\n"},
+  };
+  std::printf(
+      "\n| function-mode submission | tests | batch_tests | wall s | tests/s |\n"
+      "|---|---|---|---|---|\n");
+  for (const auto& [language, code] : functions) {
+    for (size_t batch : {size_t{1}, size_t{64}}) {
+      judges::JudgeOptions options;
+      options.batch_tests = batch;
+      judge->judge(add, {language, code}, options);  // compile once, outside the timing
+      auto start = Clock::now();
+      auto result = judge->judge(add, {language, code}, options);
+      double s = seconds_since(start);
+      if (result.verdict != judges::Verdict::kAC) {
+        std::fprintf(stderr, "%s: %s %s\n", language.c_str(), judges::verdict_name(result.verdict),
+                     result.message.c_str());
+        return 1;
+      }
+      std::printf("| add, %s | %zu | %zu | %.3f | %.0f |\n", language.c_str(), result.total, batch,
+                  s, static_cast<double>(result.total) / s);
+    }
   }
 
   // 8 identical cpp submissions at once: the first compiles, the others wait for it. A
