@@ -412,11 +412,13 @@ std::unique_ptr<Judge> Judge::create(const JudgeConfig& config, std::string* err
   impl->pool = std::make_unique<WorkerPool>(workers);
   // Detect the toolchains now (in parallel: javac alone takes ~0.4 s), so that the first
   // submission in each language does not pay for it.
-  std::vector<std::thread> detectors;
-  for (const auto& language : all_languages()) {
-    detectors.emplace_back([&language] { toolchain_version(language); });
+  if (config.detect_toolchains_at_start) {
+    std::vector<std::thread> detectors;
+    for (const auto& language : all_languages()) {
+      detectors.emplace_back([&language] { toolchain_version(language); });
+    }
+    for (auto& detector : detectors) detector.join();
   }
-  for (auto& detector : detectors) detector.join();
   return std::unique_ptr<Judge>(new Judge(std::move(impl)));
 }
 

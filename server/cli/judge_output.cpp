@@ -43,6 +43,7 @@ nlohmann::json judge_result_json(const judges::JudgeResult& result, bool with_ou
 std::unique_ptr<judges::Judge> make_judge(size_t workers) {
   judges::JudgeConfig config;
   config.workers = workers;
+  config.detect_toolchains_at_start = false;  // one run: only the languages it uses
   std::string error;
   auto judge = judges::Judge::create(config, &error);
   if (!judge) {

@@ -45,6 +45,10 @@ struct JudgeConfig {
   size_t workers = 0;  // concurrent test runs over all judge() calls; 0 = number of CPUs
   std::string scratch_parent = "/tmp";  // where compile scratch dirs are mounted
   sandbox::Options sandbox;
+  // Detect every toolchain's version in create() (in parallel), so the first submission in each
+  // language does not wait for it (javac alone takes ~0.4 s). A one-shot caller that judges one
+  // or two languages starts faster without (each is then detected on first use).
+  bool detect_toolchains_at_start = true;
 };
 
 struct Submission {
