@@ -18,7 +18,9 @@ constexpr const char* kProblemsUsage =
     "usage: codejudge problems list PATH\n"
     "       codejudge problems show PATH ID\n"
     "       codejudge problems validate PATH [--language L] [--jobs N]\n"
-    "       codejudge problems import --format FORMAT INPUT -o OUT.jsonl\n"
+    "       codejudge problems import --format FORMAT INPUT -o OUT.jsonl [--no-split]\n"
+    "           [--max-split-tests N] [--chunk-size N] [--leetcode-input-output]\n"
+    "           [--no-generated-tests] [--time-ms N]\n"
     "       codejudge problems generate --count N -o OUT.jsonl [--seed S] [--split SPLIT]\n"
     "           [--min-difficulty D] [--max-difficulty D] [--families F,F,...] [--tests N]\n"
     "           [--public-tests N]\n"
@@ -26,7 +28,11 @@ constexpr const char* kProblemsUsage =
     "  validate runs each problem's reference solution (every language it has, or only L)\n"
     "  against its tests, prints each failure, then `N passed, M failed`; exit 1 on a failure\n"
     "  import formats: humaneval, humanevalplus, mbpp, mbppplus, leetcodedataset, apps,\n"
-    "  codecontests (INPUT may be gzipped)\n"
+    "  codecontests (INPUT may be gzipped); --no-split keeps each check() as one test\n"
+    "  (humaneval, leetcodedataset), --max-split-tests groups asserts into at most N tests,\n"
+    "  --chunk-size sets the inputs per test (humanevalplus, mbppplus; default 50),\n"
+    "  --leetcode-input-output builds tests from the input_output pairs, --no-generated-tests\n"
+    "  drops codecontests' generated tests, --time-ms sets every problem's CPU limit\n"
     "  generate writes N synthetic python problems (-o - for stdout), the same for the same\n"
     "  options and seed: SPLIT train (default), heldout or all (never sharing a problem); D 1\n"
     "  (easy) to 3 (hard); families arithmetic, conditionals, strings, lists, loops,\n"
@@ -132,10 +138,31 @@ int validate(const Args& args) {
 }
 
 int import(const Args& args) {
-  std::string format, input, output;
+  std::string format, input, output, error;
+  problems::ImportOptions options;
   for (size_t i = 0; i < args.size(); ++i) {
+    uint64_t number = 0;
+    auto number_flag = [&](const char* flag, uint64_t min) {
+      if (args[i] != flag || i + 1 >= args.size()) return false;
+      if (!parse_uint(flag, args[++i], &number, &error)) return true;
+      if (number < min) error = std::string(flag) + " must be at least " + std::to_string(min);
+      return true;
+    };
     if (args[i] == "--format" && i + 1 < args.size()) {
       format = args[++i];
+    } else if (args[i] == "--no-split") {
+      options.split_asserts = false;
+    } else if (args[i] == "--leetcode-input-output") {
+      options.leetcode_input_output = true;
+    } else if (args[i] == "--no-generated-tests") {
+      options.codecontests_generated_tests = false;
+    } else if (number_flag("--max-split-tests", 1)) {
+      options.max_split_tests = number;
+    } else if (number_flag("--chunk-size", 1)) {
+      options.chunk_size = number;
+    } else if (number_flag("--time-ms", 1)) {
+      options.time_ms = number;
+      if (error.empty() && number > 60000) error = "--time-ms must be at most 60000";
     } else if (args[i] == "-o" && i + 1 < args.size()) {
       output = args[++i];
     } else if (args[i].rfind("-", 0) == 0 || !input.empty()) {
@@ -143,6 +170,7 @@ int import(const Args& args) {
     } else {
       input = args[i];
     }
+    if (!error.empty()) return usage_error(error, kProblemsUsage);
   }
   if (format.empty() || input.empty() || output.empty()) {
     return usage_error("problems import needs --format, INPUT and -o OUT", kProblemsUsage);
@@ -151,7 +179,7 @@ int import(const Args& args) {
   if (std::find(formats.begin(), formats.end(), format) == formats.end()) {
     return usage_error("unknown format: " + format, kProblemsUsage);
   }
-  problems::ImportResult result = problems::import_dataset(format, input);
+  problems::ImportResult result = problems::import_dataset(format, input, options);
   if (!result.ok()) {
     std::cerr << "codejudge: import failed: " << result.error << "\n";
     return 2;
@@ -159,7 +187,6 @@ int import(const Args& args) {
   for (const problems::ImportError& e : result.errors) {
     std::cerr << "codejudge: skipped " << e.to_string() << "\n";
   }
-  std::string error;
   if (!problems::write_jsonl(result.problems, output, &error)) {
     std::cerr << "codejudge: " << error << "\n";
     return 2;

@@ -1,6 +1,7 @@
 // The real `codejudge problems generate` binary: deterministic files, seeds that matter, a
 // held-out split disjoint from training, output the loader and `problems validate` accept, and
-// bad arguments or unwritable paths that exit 2 without leaving a file.
+// bad arguments or unwritable paths that exit 2 without leaving a file. Also the importer
+// options of `codejudge problems import`.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -267,6 +268,52 @@ TEST_F(CliGenerate, UnwritablePathExits2WithTheReason) {
   EXPECT_EQ(outcome.exit_code, 2);
   EXPECT_NE(outcome.err.find("cannot rename"), std::string::npos) << outcome.err;
   EXPECT_EQ(files(), std::vector<std::string>{"taken.jsonl"});
+}
+
+// `problems import` runs in the same scratch directory.
+using CliImport = CliGenerate;
+
+// A HumanEval-shaped record whose check() has three asserts.
+constexpr const char* kHumanEvalRecord =
+    R"({"task_id": "HumanEval/7", "prompt": "def inc(x):\n", )"
+    R"("canonical_solution": "    return x + 1\n", "entry_point": "inc", )"
+    R"("test": "def check(candidate):\n    assert candidate(1) == 2\n    )"
+    R"(assert candidate(2) == 3\n    assert candidate(-1) == 0\n"})";
+
+TEST_F(CliImport, OptionsShapeTheTestsAndLimits) {
+  { std::ofstream(path("he.jsonl")) << kHumanEvalRecord << "\n"; }
+  auto import = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"problems",       "import", "--format",       "humaneval",
+                                     path("he.jsonl"), "-o",     path("out.jsonl")};
+    args.insert(args.end(), extra.begin(), extra.end());
+    Outcome outcome = run(args);
+    EXPECT_EQ(outcome.exit_code, 0) << outcome.err;
+    auto set = problems::parse_problems_jsonl(read_file(path("out.jsonl")), "out.jsonl");
+    EXPECT_EQ(set.problems.size(), 1u);
+    return set.problems.empty() ? problems::Problem{} : set.problems[0];
+  };
+  EXPECT_EQ(import({}).tests.size(), 3u);
+  EXPECT_EQ(import({"--no-split"}).tests.size(), 1u);
+  EXPECT_EQ(import({"--max-split-tests", "2"}).tests.size(), 2u);
+  EXPECT_EQ(import({"--time-ms", "777"}).limits.time_ms, 777u);
+}
+
+TEST_F(CliImport, BadOptionValuesExit2AndWriteNothing) {
+  { std::ofstream(path("he.jsonl")) << kHumanEvalRecord << "\n"; }
+  for (const std::vector<std::string>& bad :
+       std::vector<std::vector<std::string>>{{"--chunk-size", "0"},
+                                             {"--max-split-tests", "x"},
+                                             {"--time-ms", "60001"},
+                                             {"--time-ms", "0"},
+                                             {"--split-everything"}}) {
+    std::vector<std::string> args = {"problems",       "import", "--format",       "humaneval",
+                                     path("he.jsonl"), "-o",     path("out.jsonl")};
+    args.insert(args.end(), bad.begin(), bad.end());
+    Outcome outcome = run(args);
+    EXPECT_EQ(outcome.exit_code, 2) << bad[0];
+    EXPECT_NE(outcome.err.find(bad[0]), std::string::npos) << outcome.err;
+    EXPECT_FALSE(fs::exists(path("out.jsonl"))) << bad[0];
+  }
 }
 
 }  // namespace
