@@ -35,8 +35,9 @@ constexpr uint64_t kCheckerCpuMs = 10000;
 constexpr uint64_t kCheckerMemoryBytes = 1024 * kMiB;
 // A batch of harnessed tests stops growing at this much input (the program holds all of it)...
 constexpr uint64_t kBatchInputBytes = 8 * kMiB;
-// ...and may print up to the sum of its tests' output limits, within this (or the largest one).
-constexpr uint64_t kBatchOutputBytes = 64 * kMiB;
+// ...and may print up to the sum of its tests' output limits, within this (or the largest one):
+// the supervisor holds a run's output in memory. A batch that prints more is rerun per test.
+constexpr uint64_t kBatchOutputBytes = 16 * kMiB;
 
 uint64_t elapsed_ms(Clock::time_point start) {
   return static_cast<uint64_t>(

@@ -396,7 +396,8 @@ std::vector<Verdict> verdicts(const JudgeResult& result) {
 }
 
 TEST_F(JudgeTest, BatchedTestsGetTheVerdictsOfLoneRuns) {
-  // Test 1 is wrong, 2 raises, 4 loops forever, 6 exits the process quietly; the rest pass.
+  // Test 1 is wrong, 2 raises, 4 loops forever, 6 exits the process quietly, 8 prints 2 MB
+  // (over its 1 MiB output limit); the rest pass.
   const std::string code =
       "import os\n"
       "def f(x):\n"
@@ -405,18 +406,20 @@ TEST_F(JudgeTest, BatchedTestsGetTheVerdictsOfLoneRuns) {
       "    if x == 4:\n"
       "        while True: pass\n"
       "    if x == 6: os._exit(0)\n"
+      "    if x == 8: print('x' * 2000000)\n"
       "    return x\n";
-  const Problem problem = identity_problem(8, 300);
+  const Problem problem = identity_problem(10, 300);
   const std::vector<Verdict> expected = {Verdict::kAC,  Verdict::kWA, Verdict::kRE, Verdict::kAC,
-                                         Verdict::kTLE, Verdict::kAC, Verdict::kWA, Verdict::kAC};
+                                         Verdict::kTLE, Verdict::kAC, Verdict::kWA, Verdict::kAC,
+                                         Verdict::kOLE, Verdict::kAC};
   for (size_t batch : {1, 3, 64}) {
     JudgeOptions options;
     options.batch_tests = batch;
     JudgeResult result = judge(problem, "python", code, options);
     EXPECT_EQ(verdicts(result), expected) << "batch " << batch << ": " << describe(result);
     EXPECT_EQ(result.verdict, Verdict::kWA) << describe(result);
-    EXPECT_EQ(result.passed, 4u);
-    ASSERT_EQ(result.tests.size(), 8u);
+    EXPECT_EQ(result.passed, 5u);
+    ASSERT_EQ(result.tests.size(), 10u);
     EXPECT_NE(result.tests[2].message.find("ValueError: two"), std::string::npos)
         << result.tests[2].message;
     EXPECT_GE(result.tests[4].cpu_ms, 300u);
