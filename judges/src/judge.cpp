@@ -584,6 +584,7 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
   // A harness that compiles the submission reports its compile error from every process.
   std::mutex compile_error_mu;
   std::optional<std::string> compile_error;
+  std::atomic<bool> compile_failed{false};  // no further runs: every one would fail the same way
   auto exited_with = [&](const sandbox::Result& run, int code, std::string_view prefix) {
     return harnessed && run.status == sandbox::Status::kRuntimeError && run.signal == 0 &&
            run.exit_code == code &&
@@ -596,6 +597,7 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
     if (exited_with(run, kCompileErrorExitCode, kCompileErrorStderrPrefix)) {
       std::lock_guard lock(compile_error_mu);
       compile_error = trim(run.stderr_data.substr(kCompileErrorStderrPrefix.size()));
+      compile_failed = true;
       out.verdict = Verdict::kCE;
       return;
     }
@@ -665,6 +667,7 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
     size_t pos = begin;
     while (pos < end) {
       if (options.stop_on_first_failure && pos > first_failure.load()) return;
+      if (compile_failed) return;
       size_t stop = pos + 1;
       uint64_t input_bytes = 0;
       if (!one_per_process) {
