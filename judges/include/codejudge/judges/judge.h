@@ -2,7 +2,9 @@
 // sandbox on a shared worker pool, check each output, and reduce the per-test verdicts.
 //
 // Verdict rules:
-//   - CE when the compile failed (or the source is over kMaxSourceBytes).
+//   - CE when the compile failed (or the source is over kMaxSourceBytes). Harnessed python has
+//     no compile step: its harness compiles the submission and reports a failure
+//     (kCompileErrorExitCode), which is a CE too, with no tests reported.
 //   - Per test: the sandbox status maps to RE/TLE/MLE/OLE/SE; an OK run is checked (WA or AC).
 //     A sandbox IE, a harness failure (exit 99 with "codejudge-harness:" on stderr), a custom
 //     checker that crashes or times out, or any failure of ours (scratch dir, cache I/O) is IE.
