@@ -630,24 +630,34 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
     }
   };
 
-  // A stdio test: its own process, its output checked as text.
-  auto run_stdio = [&](size_t index) {
-    if (options.stop_on_first_failure && index > first_failure.load()) return;
-    const problems::Test& test = problem.tests[index];
-    TestResult& out = tests[index];
+  // The submission's program under one test's limits; callers set output_bytes and stdin.
+  auto program_spec = [&] {
     sandbox::RunSpec spec;
     spec.argv = run_argv;
     spec.env = run_env;
     spec.limits = limits;
-    spec.limits.output_bytes = output_limit_bytes(test);
     spec.binds.push_back({program.entry->box_dir(), std::string(kBoxDir), false});
-    spec.stdin_data = test.input;
-    sandbox::Result run = impl_->box->run(spec);
+    return spec;
+  };
+  // A test's usage is that of the process it ran in.
+  auto record_usage = [](const sandbox::Result& run, TestResult& out) {
     out.cpu_ms = run.cpu_ms;
     out.wall_ms = run.wall_ms;
     out.memory_bytes = run.memory_bytes;
     out.exit_code = run.exit_code;
     out.signal = run.signal;
+  };
+
+  // A stdio test: its own process, its output checked as text.
+  auto run_stdio = [&](size_t index) {
+    if (options.stop_on_first_failure && index > first_failure.load()) return;
+    const problems::Test& test = problem.tests[index];
+    TestResult& out = tests[index];
+    sandbox::RunSpec spec = program_spec();
+    spec.limits.output_bytes = output_limit_bytes(test);
+    spec.stdin_data = test.input;
+    sandbox::Result run = impl_->box->run(spec);
+    record_usage(run, out);
     if (run.status != sandbox::Status::kOk) {
       judge_ending(run, run.stdout_data, out);
     } else {
@@ -679,10 +689,7 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
               problem.mode == problems::Mode::kAssert ? test.code.size() : test.input.size();
         }
       }
-      sandbox::RunSpec spec;
-      spec.argv = run_argv;
-      spec.env = run_env;
-      spec.limits = limits;
+      sandbox::RunSpec spec = program_spec();
       uint64_t output_bytes = 0;
       uint64_t largest_output_bytes = 0;
       for (size_t i = pos; i < stop; ++i) {
@@ -691,7 +698,6 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
       }
       spec.limits.output_bytes =
           std::max(largest_output_bytes, std::min(output_bytes, kBatchOutputBytes));
-      spec.binds.push_back({program.entry->box_dir(), std::string(kBoxDir), false});
       if (problem.mode == problems::Mode::kAssert) {
         std::vector<std::string> codes;
         for (size_t i = pos; i < stop; ++i) codes.push_back(problem.tests[i].code);
@@ -706,20 +712,13 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
       // Results count up to the first test without one; a later line cannot be the program's.
       size_t done = 0;
       while (pos + done < stop && results.by_index.contains(done)) ++done;
-      auto fill_usage = [&](TestResult& out) {
-        out.cpu_ms = run.cpu_ms;
-        out.wall_ms = run.wall_ms;
-        out.memory_bytes = run.memory_bytes;
-        out.exit_code = run.exit_code;
-        out.signal = run.signal;
-      };
       const bool clean = run.status == sandbox::Status::kOk;
       // With a clean exit every printed result stands. Otherwise the last test that ran (the
       // first without a result, or the last one if all printed theirs) takes the ending.
       size_t ended = clean ? pos + done : std::min(pos + done, stop - 1);
       for (size_t i = pos; i < ended; ++i) {
         TestResult& out = tests[i];
-        fill_usage(out);
+        record_usage(run, out);
         check_result(i, results.by_index.at(i - pos), out);
         if (is_failure(out.verdict)) record_failure(i);
       }
@@ -742,7 +741,7 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
         continue;
       }
       TestResult& out = tests[ended];
-      fill_usage(out);
+      record_usage(run, out);
       std::string own_stdout = results.trailing;
       if (auto it = results.by_index.find(ended - pos); it != results.by_index.end()) {
         own_stdout = it->second.output + own_stdout;

@@ -1,7 +1,11 @@
 #include "codejudge/problems/importers.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
-#include <fstream>
+#include <cstring>
 
 #include "codejudge/problems/json.h"
 #include "import_common.h"
@@ -118,29 +122,34 @@ bool write_jsonl(const std::vector<Problem>& problems, const std::string& path,
       return false;
     }
   }
-  // Written beside the target and renamed, so a failure never leaves a truncated file.
-  std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      *error = "cannot write " + temporary;
-      return false;
-    }
-    for (const Problem& problem : problems) {
-      out << to_json(problem).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-          << '\n';
-    }
-    out.flush();
-    if (!out) {
-      *error = "cannot write " + temporary;
-      std::remove(temporary.c_str());
-      return false;
-    }
+  std::string text;
+  for (const Problem& problem : problems) {
+    text += to_json(problem).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    text += '\n';
   }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    *error = "cannot rename " + temporary + " to " + path;
-    std::remove(temporary.c_str());
+  // Written beside the target, synced and renamed, so a failure never leaves a truncated file.
+  const std::string temporary = path + ".tmp";
+  auto fail = [&](const std::string& what, int fd) {
+    *error = what + ": " + std::strerror(errno);
+    if (fd >= 0) ::close(fd);
+    ::unlink(temporary.c_str());
     return false;
+  };
+  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    *error = "cannot write " + temporary + ": " + std::strerror(errno);
+    return false;
+  }
+  for (size_t done = 0; done < text.size();) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail("cannot write " + temporary, fd);
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) return fail("cannot write " + temporary, fd);
+  if (::close(fd) != 0) return fail("cannot write " + temporary, -1);
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    return fail("cannot rename " + temporary + " to " + path, -1);
   }
   return true;
 }

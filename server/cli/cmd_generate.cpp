@@ -1,18 +1,13 @@
 // `codejudge problems generate`: the synthetic curriculum (codejudge/problems/generator.h) as a
 // JSONL problem file, written beside the target and renamed so a failure leaves no partial file.
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "codejudge/problems/generator.h"
+#include "codejudge/problems/importers.h"
 #include "commands.h"
 
 namespace codejudge::cli {
@@ -59,41 +54,6 @@ bool parse_families(const std::string& text, std::vector<std::string>* out, std:
     if (comma == std::string::npos) return true;
     start = comma + 1;
   }
-}
-
-// Writes text to path through path.tmp and a rename; false with *error (naming the file and
-// the reason) when any step fails, and then neither file is left behind.
-bool write_atomically(const std::string& path, const std::string& text, std::string* error) {
-  const std::string temporary = path + ".tmp";
-  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    *error = "cannot write " + temporary + ": " + std::strerror(errno);
-    return false;
-  }
-  auto fail = [&](const std::string& what) {
-    *error = what + ": " + std::strerror(errno);
-    ::close(fd);
-    ::unlink(temporary.c_str());
-    return false;
-  };
-  for (size_t done = 0; done < text.size();) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail("cannot write " + temporary);
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) return fail("cannot write " + temporary);
-  if (::close(fd) != 0) {
-    *error = "cannot write " + temporary + ": " + std::strerror(errno);
-    ::unlink(temporary.c_str());
-    return false;
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    *error = "cannot rename " + temporary + " to " + path + ": " + std::strerror(errno);
-    ::unlink(temporary.c_str());
-    return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -182,14 +142,13 @@ int cmd_generate(const Args& args) {
     std::cerr << "codejudge: warning: generated " << made.problems.size() << " of " << options.count
               << ": " << made.error << "\n";
   }
-  const std::string text = problems::generated_problems_jsonl(made.problems);
   if (output == "-") {
-    std::cout << text << std::flush;
+    std::cout << problems::generated_problems_jsonl(made.problems) << std::flush;
     if (!std::cout) {
       std::cerr << "codejudge: cannot write to standard output\n";
       return 2;
     }
-  } else if (!write_atomically(output, text, &error)) {
+  } else if (!problems::write_jsonl(made.problems, output, &error)) {
     std::cerr << "codejudge: " << error << "\n";
     return 2;
   }
