@@ -1,22 +1,35 @@
-# Shared by scripts/test and scripts/serve: install missing Debian packages, then build.
-# Sourced, not run.
+# Shared by scripts/test, scripts/serve and docker/Dockerfile: the Debian packages, and one
+# configuration of one build tree (CMakePresets.json), so that switching between the scripts
+# neither reconfigures nor rebuilds. Sourced, not run.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
+# The configure preset: ci (warnings are errors) when CI is set, else dev.
+if [ -z "${PRESET:-}" ]; then
+  case "${CI:-}" in
+    "" | false | 0) PRESET=dev ;;
+    *) PRESET=ci ;;
+  esac
+fi
 
-# Build tools and libraries, then the toolchains judged code runs on (all Debian packages).
-PACKAGES=(
+# The compilers and runtimes judged code runs on (the compile cache keys on their versions).
+TOOLCHAIN_PACKAGES=(gcc g++ libc6-dev python3 openjdk-17-jdk-headless nodejs rustc golang-go)
+# What building the codejudge binary needs.
+BUILD_PACKAGES=(
   build-essential cmake pkg-config git ca-certificates
   libseccomp-dev libboost1.81-dev nlohmann-json3-dev libgtest-dev libgmock-dev libssl-dev
-  python3 openjdk-17-jdk-headless nodejs rustc golang-go
-  libtorch-dev python3-torch
-  clang  # libFuzzer for the server's request fuzz target (tests/server/fuzz)
 )
+# Only for the tests: the trainer (LibTorch; python3-torch for reference values), clang's libFuzzer
+# (the server's request fuzz target) and curl (README.md's examples). Serving does without them.
+TEST_PACKAGES=(libtorch-dev python3-torch clang curl)
 
+# ensure_packages PKG...: installs those not installed yet. Returns 0; sets INSTALLED=1 when it
+# installed something (a new library may change what the configure step finds).
+INSTALLED=0
 ensure_packages() {
   local missing=()
-  for p in "${PACKAGES[@]}"; do
+  for p in "$@"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
       missing+=("$p")
     fi
@@ -30,11 +43,26 @@ ensure_packages() {
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  INSTALLED=1
 }
 
+# Configures $BUILD_DIR with $PRESET unless it already is: the preset's name is in the cache,
+# the cache is newer than CMakePresets.json, and no package came in since. Anything else that
+# needs a reconfigure (a changed CMakeLists.txt) the build step notices by itself.
+configure() {
+  local cache="$BUILD_DIR/CMakeCache.txt"
+  if [ "$INSTALLED" = 0 ] && [ -f "$cache" ] && [ "$cache" -nt "$ROOT/CMakePresets.json" ] &&
+     grep -qx "CODEJUDGE_PRESET:[A-Z]*=$PRESET" "$cache"; then
+    return 0
+  fi
+  echo "configuring $BUILD_DIR (preset $PRESET)"
+  cmake -S "$ROOT" --preset "$PRESET" -B "$BUILD_DIR" >/dev/null
+}
+
+# build [TARGET...]: configures if needed, then builds those targets (default: all).
 build() {
-  local werror=OFF
-  [ -n "${CI:-}" ] && werror=ON
-  cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCODEJUDGE_WERROR="$werror" >/dev/null
-  cmake --build "$BUILD_DIR" -j"$(nproc)"
+  configure
+  local targets=()
+  [ $# -gt 0 ] && targets=(--target "$@")
+  cmake --build "$BUILD_DIR" -j"$(nproc)" "${targets[@]}"
 }
