@@ -23,17 +23,23 @@ def _die_with_parent():
 
 
 class Server:
-    def __init__(self, binary, extra_args=(), log_level="info"):
+    """`command` starts the server (default: BINARY serve) and gets the flags below appended;
+    `problems` None leaves --problems to that command."""
+
+    def __init__(self, binary, extra_args=(), log_level="info", command=None, problems=FIXTURES,
+                 env=None, start_timeout_s=60):
         self.dir = tempfile.mkdtemp(prefix="codejudge-pytest-")
         port_file = os.path.join(self.dir, "port")
         self.log_path = os.path.join(self.dir, "server.log")
-        args = [binary, "serve", "--port", "0", "--port-file", port_file,
-                "--problems", FIXTURES, "--cache-dir", os.path.join(self.dir, "cache"),
-                "--log-level", log_level, *extra_args]
+        args = [*(command or [binary, "serve"]), "--port", "0", "--port-file", port_file,
+                "--cache-dir", os.path.join(self.dir, "cache"), "--log-level", log_level]
+        if problems is not None:
+            args += ["--problems", problems]
+        args += extra_args
         self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen(args, stderr=self.log, stdout=subprocess.DEVNULL,
+        self.process = subprocess.Popen(args, stderr=self.log, stdout=self.log, env=env,
                                         preexec_fn=_die_with_parent)
-        deadline = time.time() + 60
+        deadline = time.time() + start_timeout_s
         self.port = None
         while time.time() < deadline:
             if self.process.poll() is not None:
