@@ -21,8 +21,9 @@ BUILD_PACKAGES=(
   libseccomp-dev libboost1.81-dev nlohmann-json3-dev libgtest-dev libgmock-dev libssl-dev
 )
 # Only for the tests: the trainer (LibTorch; python3-torch for reference values), clang's libFuzzer
-# (the server's request fuzz target) and curl (README.md's examples). Serving does without them.
-TEST_PACKAGES=(libtorch-dev python3-torch clang curl)
+# (the server's request fuzz target), curl (README.md's examples) and python3-yaml
+# (docker/check_manifests.py). Serving does without them.
+TEST_PACKAGES=(libtorch-dev python3-torch clang curl python3-yaml)
 
 # ensure_packages PKG...: installs those not installed yet. Returns 0; sets INSTALLED=1 when it
 # installed something (a new library may change what the configure step finds).
@@ -41,8 +42,16 @@ ensure_packages() {
   fi
   echo "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  local log
+  log="$(mktemp)"
+  if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+       >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    rm -f "$log"
+    echo "apt-get could not install: ${missing[*]}" >&2
+    return 1
+  fi
+  rm -f "$log"
   INSTALLED=1
 }
 
