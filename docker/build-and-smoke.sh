@@ -64,7 +64,7 @@ engine() { "$ENGINE" "${ENGINE_FLAGS[@]}" "$@"; }
 # 1. The base: Debian bookworm's minimal package set, as debian:bookworm-slim has it (apt
 # sources for bookworm, its updates and security; no documentation).
 build_base() {
-  if engine image exists "$BASE_IMAGE" 2>/dev/null || engine image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
+  if engine image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
     log "base image $BASE_IMAGE exists"
     return
   fi
@@ -111,8 +111,8 @@ EOF
 build_image() {
   log "building $IMAGE on $BASE_IMAGE (JOBS=$JOBS)"
   local started=$SECONDS
-  engine build "${BUILD_FLAGS[@]}" "${LIMIT_FLAGS[@]}" -f "$ROOT/docker/Dockerfile" --build-arg "BASE_IMAGE=$BASE_IMAGE" \
-    --build-arg "JOBS=$JOBS" -t "$IMAGE" "$ROOT"
+  engine build "${BUILD_FLAGS[@]}" "${LIMIT_FLAGS[@]}" -f "$ROOT/docker/Dockerfile" \
+    --build-arg "BASE_IMAGE=$BASE_IMAGE" --build-arg "JOBS=$JOBS" -t "$IMAGE" "$ROOT"
   log "image $IMAGE built in $((SECONDS - started)) s"
 }
 
@@ -174,8 +174,9 @@ PY
   local container ok=0 doctor safe=0
   container="$(engine ps --format '{{.Names}}' | grep -x "$pod-pod-0-judge" || true)"
   [ -n "$container" ] || die "podman play kube started no judge container"
+  local probe="import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=2)"
   for _ in $(seq 60); do
-    if engine exec "$container" python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=2)" 2>/dev/null; then
+    if engine exec "$container" python3 -c "$probe" 2>/dev/null; then
       ok=1
       break
     fi
@@ -188,11 +189,14 @@ PY
   [ "$ok" = 1 ] || die "the Deployment's pod never answered /healthz"
   if [ "$safe" = 0 ]; then
     local why
-    why="$(printf '%s' "$doctor" | python3 -c 'import json, sys; print(json.load(sys.stdin).get("warnings"))' 2>/dev/null || printf '%s' "$doctor")"
+    why="$(printf '%s' "$doctor" |
+      python3 -c 'import json, sys; print(json.load(sys.stdin).get("warnings"))' 2>/dev/null ||
+      printf '%s' "$doctor")"
     # podman gives a pod the host's cgroup namespace on cgroup v1: the sandbox then looks for
     # its cgroup at a path that the container's cgroup mount does not have (docs/DEPLOY.md).
     if [ ! -f /sys/fs/cgroup/cgroup.controllers ]; then
-      log "KNOWN LIMIT: the Deployment's pod serves /healthz, but on this cgroup v1 host codejudge doctor is unsafe: $why"
+      log "KNOWN LIMIT: the Deployment's pod serves /healthz, but on this cgroup v1 host" \
+          "codejudge doctor is unsafe: $why"
       return 0
     fi
     die "codejudge doctor is unsafe in the Deployment's pod: $why"

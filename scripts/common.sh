@@ -15,7 +15,7 @@ fi
 
 # The compilers and runtimes judged code runs on (the compile cache keys on their versions).
 TOOLCHAIN_PACKAGES=(gcc g++ libc6-dev python3 openjdk-17-jdk-headless nodejs rustc golang-go)
-# What building the codejudge binary needs.
+# What configuring and building needs (GoogleTest too: the dev and ci presets configure the tests).
 BUILD_PACKAGES=(
   build-essential cmake pkg-config git ca-certificates
   libseccomp-dev libboost1.81-dev nlohmann-json3-dev libgtest-dev libgmock-dev libssl-dev
