@@ -29,11 +29,14 @@ TEST_PACKAGES=(libtorch-dev python3-torch clang curl python3-yaml)
 # installed something (a new library may change what the configure step finds).
 INSTALLED=0
 ensure_packages() {
-  local missing=()
+  local missing=() p status
+  local -A installed=()
+  # One dpkg-query for all: this runs before every start of scripts/serve.
+  while read -r p status; do
+    [ "$status" = "install ok installed" ] && installed[$p]=1
+  done < <(dpkg-query -W -f='${Package} ${Status}\n' "$@" 2>/dev/null || true)
   for p in "$@"; do
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-      missing+=("$p")
-    fi
+    [ -n "${installed[$p]:-}" ] || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
