@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 from server_process import Server
 
@@ -124,11 +125,15 @@ def start_server(binary, serve_command):
         # A tree configured by hand (not from CMakePresets.json): scripts/serve would
         # reconfigure it. Serve the way scripts/serve does, from this tree's binary.
         print(f"note: {build_dir} has no preset; running {binary} serve as scripts/serve would")
-        return Server(binary, command=[binary, "serve", "--host", "127.0.0.1", "--problems",
-                                       os.path.join(ROOT, "problems"), *args], problems=None)
+        server = Server(binary, command=[binary, "serve", "--host", "127.0.0.1", "--problems",
+                                         os.path.join(ROOT, "problems"), *args], problems=None)
+        server.via_script = False
+        return server
     env = dict(os.environ, BUILD_DIR=build_dir, PRESET=preset)
-    return Server(binary, command=[os.path.join(ROOT, "scripts", "serve"), *args],
-                  problems=None, env=env, start_timeout_s=600)
+    server = Server(binary, command=[os.path.join(ROOT, "scripts", "serve"), *args],
+                    problems=None, env=env, start_timeout_s=600)
+    server.via_script = True
+    return server
 
 
 def scratch_root():
@@ -162,8 +167,16 @@ def main():
             for command in commands(text):
                 head = command.split()[0]
                 if head == "scripts/serve":
+                    started = time.monotonic()
                     server = start_server(args.binary, command)
-                    check("scripts/serve starts", server.port is not None)
+                    check(f"scripts/serve listens after {time.monotonic() - started:.1f} s",
+                          server.port is not None)
+                    if server.via_script:
+                        # The tree is built: switching from the test build to serving must
+                        # neither reconfigure nor compile anything.
+                        log = server.read_log()
+                        check("scripts/serve reconfigured and compiled nothing",
+                              "configuring" not in log and "Building" not in log, log[-2000:])
                     continue
                 if head in NOT_RUN:
                     print(f"skip {command!r}: {NOT_RUN[head]}")
