@@ -84,6 +84,14 @@ class ProtocolError(Exception):
     """The peer sent something that is not a valid message or value."""
 
 
+class _Refused(Exception):
+    """A request that gets a ready reply instead of running (the entry point failed)."""
+
+    def __init__(self, reply):
+        super().__init__("refused")
+        self.reply = reply
+
+
 class EncodeError(ValueError):
     """A value that cannot be sent (too deep, a dict key that cannot be sent, ...)."""
 
@@ -124,7 +132,7 @@ class Codec:
         try:
             value = state.value(0)
             state.instance_fields()
-        except ProtocolError:
+        except (ProtocolError, _Refused):
             raise
         except Exception as exc:
             # Whatever the bytes make fail (a short read, a bad date, an object that refuses
@@ -1030,10 +1038,14 @@ _DECODERS = {tag[0]: f for tag, f in {
 # The call channel: length-prefixed frames over two pipes, requests that may nest (a call into
 # the other process may call back into this one before it answers), exported objects, proxies.
 
-# Requests. Every process serves the first group; only the submission process serves the second.
+# Requests. Every process serves the first group; only the submission process serves the rest.
 _OP_CALL, _OP_ITER, _OP_NEXT, _OP_LEN, _OP_BOOL = b"C", b"I", b"X", b"L", b"B"
 _OP_GETATTR, _OP_SETATTR, _OP_GETITEM, _OP_STR, _OP_REPR = b"A", b"T", b"G", b"S", b"P"
-_OP_ENTRY, _OP_GLOBAL = b"E", b"V"
+_OP_GLOBAL = b"V"
+# A notice without a reply, sent ahead of a test's first request: a new test begins.
+_OP_BEGIN = b"N"
+# Handle 0 is the entry point of the current test, evaluated when the test first uses it.
+ENTRY_HANDLE = 0
 # Replies.
 _REPLY_VALUE, _REPLY_ARGS, _REPLY_ERROR, _REPLY_FATAL = b"r", b"R", b"e", b"F"
 _REPLIES = (_REPLY_VALUE, _REPLY_ARGS, _REPLY_ERROR, _REPLY_FATAL)
@@ -1153,13 +1165,19 @@ class Channel:
             message = self.recv()
             if message[:1] in _REPLIES:
                 return message
-            self.send(self.serve(message))
+            reply = self.serve(message)
+            if reply is not None:
+                self.send(reply)
 
     def serve(self, message):
+        """The reply to a request, or None for a notice."""
         op = message[:1]
         if self.serves is not None and op not in self.serves:
             raise ProtocolError("a request this process does not serve: %r" % op)
-        return self.handle(op, memoryview(message)[1:])
+        try:
+            return self.handle(op, memoryview(message)[1:])
+        except _Refused as refused:
+            return refused.reply
 
     def handle(self, op, body):
         if op == _OP_CALL:
@@ -1525,20 +1543,29 @@ class _SubmissionChannel(Channel):
         self.namespace = namespace
         self.entry_code = entry_code
         self.load_error = load_error
+        self.entry = _MISSING
+
+    def exported(self, handle_id):
+        if handle_id != ENTRY_HANDLE:
+            return super().exported(handle_id)
+        if self.entry is _MISSING:
+            # Evaluated once per test, at its first use: "Solution().f" makes a fresh Solution.
+            if self.load_error is not None:
+                raise _Refused(_REPLY_FATAL + self.codec.encode(self.load_error))
+            try:
+                self.entry = eval(self.entry_code, self.namespace)
+            except Exception as exc:
+                raise _Refused(self.error_reply(exc)) from None
+            except BaseException as exc:
+                raise _Refused(self.fatal_reply(exc)) from None
+        return self.entry
 
     def handle_other(self, op, body):
-        if op == _OP_ENTRY:
-            # A new test: the previous test's handles are dead.
+        if op == _OP_BEGIN:
+            # A new test: the previous test's handles and entry point are gone.
             self.clear_exports()
-            if self.load_error is not None:
-                return _REPLY_FATAL + self.codec.encode(self.load_error)
-            try:
-                result = eval(self.entry_code, self.namespace)
-            except Exception as exc:
-                return self.error_reply(exc)
-            except BaseException as exc:
-                return self.fatal_reply(exc)
-            return self.value_reply(result)
+            self.entry = _MISSING
+            return None
         if op == _OP_GLOBAL:
             name = self.codec.decode(body)
             if type(name) is not str:
@@ -1558,12 +1585,21 @@ def _flush_stdout():
 
 
 def _set_dumpable(value):
-    import ctypes
+    """prctl(PR_SET_DUMPABLE) through _ctypes alone: the ctypes package costs more to import
+    than the rest of the evaluator's start."""
+    import _ctypes
 
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(4, value, 0, 0, 0) != 0:  # PR_SET_DUMPABLE
-        raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE)")
-    if libc.prctl(3, 0, 0, 0, 0) != value:  # PR_GET_DUMPABLE
+    class Int(_ctypes._SimpleCData):
+        _type_ = "i"
+
+    class Function(_ctypes.CFuncPtr):
+        _flags_ = _ctypes.FUNCFLAG_CDECL | _ctypes.FUNCFLAG_USE_ERRNO
+        _restype_ = Int
+
+    prctl = Function(_ctypes.dlsym(_ctypes.dlopen(None, os.RTLD_NOW), "prctl"))
+    if prctl(4, value, 0, 0, 0) != 0:  # PR_SET_DUMPABLE
+        raise OSError(_ctypes.get_errno(), "prctl(PR_SET_DUMPABLE)")
+    if prctl(3, 0, 0, 0, 0) != value:  # PR_GET_DUMPABLE
         raise OSError(0, "prctl(PR_GET_DUMPABLE) disagrees")
 
 
@@ -1571,7 +1607,7 @@ _QUIET_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"
 
 
 def _set_signals(ignore):
-    import signal
+    import _signal as signal  # the module `signal` costs an import of enum and more
 
     for name in _QUIET_SIGNALS:
         number = getattr(signal, name, None)
@@ -1630,8 +1666,9 @@ def _submission_main(chan_r, chan_w, out_w, sink, pre_ns, classes, user_code, en
             except EOFError:
                 break
             reply = channel.serve(message)
-            _flush_stdout()
-            channel.send(reply)
+            if reply is not None:
+                _flush_stdout()
+                channel.send(reply)
     except BaseException:
         code = 70
     os._exit(code)
@@ -1665,48 +1702,45 @@ class _EvaluatorChannel(Channel):
                          serves=_EVALUATOR_SERVES)
         import select
 
-        self.select = select
         self.out_fd = out_fd
         self.records = records
         self.pid = pid
         self.index = 0  # the test whose output the child's stdout is
+        self.pending = b""  # a notice that goes out with the next request
         os.set_blocking(write_fd, False)
+        # Waiting for the channel always relays the child's stdout too, so a child blocked on
+        # a full stdout pipe can never stall the call it is answering.
+        self.read_poller = select.poll()
+        self.read_poller.register(read_fd, select.POLLIN)
+        self.read_poller.register(out_fd, select.POLLIN)
+        self.write_poller = select.poll()
+        self.write_poller.register(write_fd, select.POLLOUT)
+        self.write_poller.register(out_fd, select.POLLIN)
 
     def pump(self):
-        """Relays what the child printed; False once its stdout is closed."""
+        """Relays what the child printed; at its end, stops watching its stdout."""
         try:
             chunk = os.read(self.out_fd, 1 << 16)
         except OSError:
             chunk = b""
-        if not chunk:
-            self.out_fd = -1
-            return False
-        self.records.write(b"out", self.index, chunk)
-        return True
+        if chunk:
+            self.records.write(b"out", self.index, chunk)
+            return
+        self.read_poller.unregister(self.out_fd)
+        self.write_poller.unregister(self.out_fd)
+        self.out_fd = -1
 
     def drain(self):
-        while self.out_fd >= 0 and self.wait(-1, 0, 0) & 2:
+        """Relays what the child printed and has not been read yet."""
+        while self.out_fd >= 0 and any(fd == self.out_fd for fd, _ in self.read_poller.poll(0)):
             self.pump()
-
-    def wait(self, fd, events, timeout_ms=None):
-        """Polls fd for events and the child's stdout; returns 1 when fd is ready, 2 when stdout
-        is, 3 for both."""
-        poller = self.select.poll()
-        if fd >= 0:
-            poller.register(fd, events)
-        if self.out_fd >= 0:
-            poller.register(self.out_fd, self.select.POLLIN)
-        ready = 0
-        for ready_fd, _ in poller.poll(timeout_ms):
-            ready |= 1 if ready_fd == fd else 2
-        return ready
 
     def fill(self):
         while True:
-            ready = self.wait(self.read_fd, self.select.POLLIN)
-            if ready & 2:
+            ready = [fd for fd, _ in self.read_poller.poll()]
+            if self.out_fd in ready:
                 self.pump()
-            if ready & 1:
+            if self.read_fd in ready:
                 try:
                     chunk = os.read(self.read_fd, 1 << 20)
                 except OSError as exc:
@@ -1719,16 +1753,15 @@ class _EvaluatorChannel(Channel):
     def write(self, data):
         view = memoryview(data)
         while view:
-            ready = self.wait(self.write_fd, self.select.POLLOUT)
-            if ready & 2:
+            try:
+                view = view[os.write(self.write_fd, view):]
+                continue
+            except BlockingIOError:
+                pass
+            except OSError as exc:
+                raise _ChannelClosed(str(exc)) from None
+            if any(fd == self.out_fd for fd, _ in self.write_poller.poll()):
                 self.pump()
-            if ready & 1:
-                try:
-                    view = view[os.write(self.write_fd, view):]
-                except BlockingIOError:
-                    pass
-                except OSError as exc:
-                    raise _ChannelClosed(str(exc)) from None
 
     def recv(self):
         try:
@@ -1776,9 +1809,20 @@ class _EvaluatorChannel(Channel):
     def next_items(self, target, count):
         return self.exchange(super().next_items, target, count)
 
-    def entry(self):
+    def begin_test(self):
+        """Starts a test; returns its entry point. The notice rides with the test's first
+        request, and the entry point is evaluated when the test first uses it: no round trip."""
         self.clear_exports()
-        return self.exchange(lambda: self.reply_value(self.request(_OP_ENTRY)))
+        self.pending = _FRAME_MAGIC + _U32.pack(1) + _OP_BEGIN
+        return _proxy_class(CAN_CALL)(self, ENTRY_HANDLE)
+
+    def send(self, message):
+        if self.pending:
+            message_frame = self.pending + _FRAME_MAGIC + _U32.pack(len(message)) + message
+            self.pending = b""
+            self.write(message_frame)
+        else:
+            super().send(message)
 
     def lookup(self, name):
         found = self.exchange(
@@ -1845,9 +1889,12 @@ _MISSING = object()
 MAX_MESSAGE_CHARS = 4000
 
 
-def _describe_failure(exc):
+def _describe_failure(exc, test_source=""):
+    import linecache
     import traceback
 
+    # The failing line of the test shows in the message.
+    linecache.cache["test.py"] = (len(test_source), None, test_source.splitlines(True), "test.py")
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename != __file__]
     lines = traceback.format_list(frames)
     lines += traceback.format_exception_only(type(exc), exc)
@@ -1972,19 +2019,14 @@ def evaluate(stdin_fd=0, stdout_fd=1):
 
 
 def run_tests(channel, records, tests, pre_ns, entry, flags):
-    import linecache
-
     for index, test_source in enumerate(tests):
         channel.index = index
-        # The failing line of a test shows in its message.
-        linecache.cache["test.py"] = (len(test_source), None, test_source.splitlines(True),
-                                      "test.py")
         try:
             test_code = compile(test_source, "test.py", "exec")
         except Exception as exc:
             records.write(b"ie", index, "test %d does not compile: %s" % (index, exc))
             return
-        kind, message = run_test(channel, test_code, pre_ns, entry)
+        kind, message = run_test(channel, test_code, test_source, pre_ns, entry)
         if channel.fatal is not None and kind == b"pass":
             kind, message = b"re", channel.fatal  # a failure that the test swallowed
         channel.drain()
@@ -1993,9 +2035,9 @@ def run_tests(channel, records, tests, pre_ns, entry, flags):
             return
 
 
-def run_test(channel, test_code, pre_ns, entry):
+def run_test(channel, test_code, test_source, pre_ns, entry):
     try:
-        candidate = channel.entry()  # a fresh Solution() per test
+        candidate = channel.begin_test()
         ns = _TestGlobals(pre_ns)
         ns.channel = channel
         ns["__builtins__"] = builtins
@@ -2009,9 +2051,9 @@ def run_test(channel, test_code, pre_ns, entry):
     except SubmissionFailed as exc:
         return b"re", str(exc)
     except AssertionError as exc:
-        return b"wa", _describe_failure(exc)
+        return b"wa", _describe_failure(exc, test_source)
     except BaseException as exc:
-        return b"re", _describe_failure(exc)
+        return b"re", _describe_failure(exc, test_source)
     return b"pass", b""
 
 
