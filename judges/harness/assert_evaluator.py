@@ -1072,6 +1072,11 @@ def _write_all(fd, data):
         view = view[os.write(fd, view):]
 
 
+# The name this file's frames carry in tracebacks (its __file__ is the .pyc when it runs
+# byte-compiled): they are left out of what a test's failure shows.
+_THIS_FILE = _write_all.__code__.co_filename
+
+
 def _builtin_exception_name(exc):
     for cls in type(exc).__mro__:
         if getattr(builtins, cls.__name__, None) is cls:
@@ -1394,7 +1399,7 @@ def _traceback_text(exc):
     try:
         import traceback
 
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename != __file__]
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename != _THIS_FILE]
         text = "".join(traceback.format_list(frames))
         return text[-4000:]
     except BaseException:
@@ -1584,19 +1589,24 @@ def _flush_stdout():
             pass
 
 
+_PRCTL = []  # prctl(2), made once (the child inherits it)
+
+
 def _set_dumpable(value):
     """prctl(PR_SET_DUMPABLE) through _ctypes alone: the ctypes package costs more to import
     than the rest of the evaluator's start."""
     import _ctypes
 
-    class Int(_ctypes._SimpleCData):
-        _type_ = "i"
+    if not _PRCTL:
+        class Int(_ctypes._SimpleCData):
+            _type_ = "i"
 
-    class Function(_ctypes.CFuncPtr):
-        _flags_ = _ctypes.FUNCFLAG_CDECL | _ctypes.FUNCFLAG_USE_ERRNO
-        _restype_ = Int
+        class Function(_ctypes.CFuncPtr):
+            _flags_ = _ctypes.FUNCFLAG_CDECL | _ctypes.FUNCFLAG_USE_ERRNO
+            _restype_ = Int
 
-    prctl = Function(_ctypes.dlsym(_ctypes.dlopen(None, os.RTLD_NOW), "prctl"))
+        _PRCTL.append(Function(_ctypes.dlsym(_ctypes.dlopen(None, os.RTLD_NOW), "prctl")))
+    prctl = _PRCTL[0]
     if prctl(4, value, 0, 0, 0) != 0:  # PR_SET_DUMPABLE
         raise OSError(_ctypes.get_errno(), "prctl(PR_SET_DUMPABLE)")
     if prctl(3, 0, 0, 0, 0) != value:  # PR_GET_DUMPABLE
@@ -1895,7 +1905,7 @@ def _describe_failure(exc, test_source=""):
 
     # The failing line of the test shows in the message.
     linecache.cache["test.py"] = (len(test_source), None, test_source.splitlines(True), "test.py")
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename != __file__]
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename != _THIS_FILE]
     lines = traceback.format_list(frames)
     lines += traceback.format_exception_only(type(exc), exc)
     remote = getattr(exc, "codejudge_remote_traceback", None)
@@ -2058,6 +2068,7 @@ def run_test(channel, test_code, test_source, pre_ns, entry):
 
 
 def main():
+    """The run: /box/main.py imports this module (byte-compiled) and calls main()."""
     code = 0
     try:
         evaluate()

@@ -164,13 +164,13 @@ std::optional<GeneratedSource> make_function_program(
     return harness_detail::make_python_function(spec);
   }
   if (language == "cpp" || language == "c++") {
-    return GeneratedSource{harness_detail::make_cpp_function(spec), "main.cpp", ""};
+    return GeneratedSource{harness_detail::make_cpp_function(spec), "main.cpp", "", {}};
   }
   if (language == "java") {
-    return GeneratedSource{harness_detail::make_java_function(spec), "Main.java", ""};
+    return GeneratedSource{harness_detail::make_java_function(spec), "Main.java", "", {}};
   }
   if (language == "javascript" || language == "js" || language == "node") {
-    return GeneratedSource{harness_detail::make_javascript_function(spec), "main.js", ""};
+    return GeneratedSource{harness_detail::make_javascript_function(spec), "main.js", "", {}};
   }
   set_error(error, "function mode supports python, cpp, java and javascript, not '" +
                        std::string(language) + "'");
@@ -294,10 +294,6 @@ AssertRecords parse_assert_records(std::string_view stdout_data) {
     }
   }
   return records;
-}
-
-bool harness_compiles_submission(std::string_view language) {
-  return language == "python";
 }
 
 std::string make_token() {

@@ -3,7 +3,9 @@
 // same for every submission: the submission, the preamble and the entry point reach them as data,
 // at the start of stdin, so nothing is ever pasted into Python source. Each compiles the
 // submission before running anything and reports a failure as a compile error, so the judge needs
-// no separate syntax-check process.
+// no syntax-check process per submission. The harness itself is byte-compiled once per interpreter
+// version (the compile cache keys it by the toolchain's version): compiling the assert evaluator
+// at every start would cost more than the rest of a HumanEval problem.
 #include <string>
 
 #include "embedded_harness.h"
@@ -11,6 +13,16 @@
 
 namespace codejudge::judges::harness_detail {
 namespace {
+
+// harness.py -> harness.pyc (never checked against a source: none is mounted), and /box/main.py,
+// the run's entry, which imports it. The pyc is the interpreter's own format, made by the same
+// interpreter inside the sandbox from our source, never from a submission.
+constexpr std::string_view kByteCompile =
+    "import py_compile, sys\n"
+    "py_compile.compile(sys.argv[1], cfile='harness.pyc', dfile='/box/harness.py', doraise=True,\n"
+    "                   invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)\n"
+    "with open('main.py', 'w') as main:\n"
+    "    main.write('import harness\\nharness.main()\\n')\n";
 
 // "<size> <size> ...\n" followed by the texts themselves.
 std::string sized_texts(const std::vector<std::string_view>& texts, std::string_view trailer = {}) {
@@ -28,6 +40,16 @@ std::string sized_texts(const std::vector<std::string_view>& texts, std::string_
   return out;
 }
 
+GeneratedSource python_harness(std::string_view name, std::string stdin_prefix) {
+  GeneratedSource out;
+  out.source = std::string(embedded_file(name));
+  out.file_name = "harness.py";
+  out.stdin_prefix = std::move(stdin_prefix);
+  out.compile.argv = {"/usr/bin/python3", "-S", "-c", std::string(kByteCompile), "harness.py"};
+  out.compile.artifacts = {{"main.py", false}, {"harness.pyc", false}};
+  return out;
+}
+
 }  // namespace
 
 GeneratedSource make_python_function(const FunctionSpec& spec) {
@@ -36,16 +58,15 @@ GeneratedSource make_python_function(const FunctionSpec& spec) {
     if (!params.empty()) params += ' ';
     params += code;
   }
-  return GeneratedSource{std::string(embedded_file("function_harness.py")), "main.py",
-                         sized_texts({embedded_file("leetcode_prelude.py"), spec.preamble,
-                                      spec.user_code, spec.entry_text, params, spec.return_code})};
+  return python_harness("function_harness.py",
+                        sized_texts({embedded_file("leetcode_prelude.py"), spec.preamble,
+                                     spec.user_code, spec.entry_text, params, spec.return_code}));
 }
 
 GeneratedSource make_python_assert(std::string_view preamble, std::string_view user_code,
                                    std::string_view entry_point, bool stop_at_first_failure) {
-  return GeneratedSource{
-      std::string(embedded_file("assert_evaluator.py")), "main.py",
-      sized_texts({preamble, user_code, entry_point}, stop_at_first_failure ? "1" : "0")};
+  return python_harness("assert_evaluator.py", sized_texts({preamble, user_code, entry_point},
+                                                           stop_at_first_failure ? "1" : "0"));
 }
 
 }  // namespace codejudge::judges::harness_detail

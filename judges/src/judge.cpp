@@ -204,7 +204,7 @@ struct Judge::Impl {
 
   // The sandboxed compile of one source, for the cache. Failures of ours go in internal_error.
   CompileOutput compile_now(const Language& language, const std::string& file_name,
-                            const std::string& source) {
+                            const std::string& source, const CompileRecipe& recipe) {
     CompileOutput output;
     const auto start = Clock::now();
     std::string error;
@@ -218,7 +218,7 @@ struct Judge::Impl {
       return output;
     }
     sandbox::RunSpec spec;
-    spec.argv = language.compile_command(file_name);
+    spec.argv = recipe.argv;
     spec.env = concat(base_environment(), language.compile_env);
     spec.limits = language.compile_limits;
     spec.work_dir = scratch->path();
@@ -258,7 +258,7 @@ struct Judge::Impl {
         return output;
     }
     uint64_t artifact_bytes = 0;
-    for (const auto& spec_artifact : language.artifacts) {
+    for (const auto& spec_artifact : recipe.artifacts) {
       std::vector<std::string> names;
       if (!spec_artifact.name.empty() && spec_artifact.name[0] == '*') {
         names = files_with_suffix(scratch->path(), spec_artifact.name.substr(1));
@@ -300,10 +300,14 @@ struct Judge::Impl {
     return output;
   }
 
-  // With run_compiler false the source itself is the program (a harness that compiles the
-  // submission when it runs): cached like a compile, but no process runs.
+  // Compiles with the language's compiler, or with the recipe of a harness that is the same for
+  // every submission (python's harnesses are byte-compiled once per interpreter version).
   Compiled compile(const Language& language, const std::string& file_name,
-                   const std::string& source, bool run_compiler = true) {
+                   const std::string& source, const CompileRecipe* harness_recipe = nullptr) {
+    const CompileRecipe recipe =
+        harness_recipe != nullptr
+            ? *harness_recipe
+            : CompileRecipe{language.compile_command(file_name), language.artifacts};
     Compiled compiled;
     const auto start = Clock::now();
     const std::string& version = toolchain_version(language);
@@ -312,14 +316,18 @@ struct Judge::Impl {
                                 ") is not installed on this host";
       return compiled;
     }
-    std::string material = run_compiler ? "codejudge-compile-v1" : "codejudge-as-is-v1";
+    std::string material = "codejudge-compile-v1";
     for (const std::string& part : {language.name, version, file_name}) {
       material += '\0';
       material += part;
     }
-    for (const auto& arg : language.compile_argv) {
+    for (const auto& arg : recipe.argv) {
       material += '\0';
       material += arg;
+    }
+    for (const auto& artifact : recipe.artifacts) {
+      material += '\0';
+      material += artifact.name;
     }
     for (const auto& env : language.compile_env) {
       material += '\0';
@@ -330,15 +338,7 @@ struct Judge::Impl {
     const std::string key = sha256_hex(material);
     std::string error;
     compiled.entry = cache->get_or_compile(
-        key,
-        [&] {
-          if (run_compiler) return compile_now(language, file_name, source);
-          CompileOutput as_is;
-          as_is.ok = true;
-          as_is.artifacts.push_back({file_name, source, false});
-          return as_is;
-        },
-        &error);
+        key, [&] { return compile_now(language, file_name, source, recipe); }, &error);
     compiled.info.time_ms = elapsed_ms(start);
     if (!compiled.entry) {
       compiled.internal_error = error;
@@ -474,7 +474,8 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
   }
   std::string source;
   std::string file_name = language->source_file;
-  std::string stdin_prefix;  // the Python harnesses' header: the submission as data
+  std::string stdin_prefix;      // the Python harnesses' header: the submission as data
+  CompileRecipe harness_recipe;  // a harness the same for every submission: its own compile
   std::string harness_error;
   switch (problem.mode) {
     case problems::Mode::kStdio:
@@ -487,6 +488,7 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
       source = std::move(generated->source);
       file_name = std::move(generated->file_name);
       stdin_prefix = std::move(generated->stdin_prefix);
+      harness_recipe = std::move(generated->compile);
       break;
     }
     case problems::Mode::kAssert: {
@@ -499,15 +501,21 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
       source = std::move(generated->source);
       file_name = std::move(generated->file_name);
       stdin_prefix = std::move(generated->stdin_prefix);
+      harness_recipe = std::move(generated->compile);
       break;
     }
   }
 
   const bool harnessed = problem.mode != problems::Mode::kStdio;
   Compiled program = impl_->compile(*language, file_name, source,
-                                    !(harnessed && harness_compiles_submission(language->name)));
+                                    harness_recipe.argv.empty() ? nullptr : &harness_recipe);
   result.compile = program.info;
   if (!program.internal_error.empty()) return finish(Verdict::kIE, program.internal_error);
+  if (!program.info.ok && !harness_recipe.argv.empty()) {
+    // The harness is our code: its compile failing is ours, not the submission's.
+    return finish(Verdict::kIE, "the harness does not compile: " +
+                                    cut_utf8(program.info.stderr_data, kMessageBytes));
+  }
   if (!program.info.ok) return finish(Verdict::kCE, "compile error");
 
   // A custom checker is compiled once per judge() call, through the same cache.

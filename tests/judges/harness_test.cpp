@@ -93,6 +93,15 @@ Output run_in(const fs::path& dir, const std::string& command, std::string_view 
   return output;
 }
 
+// A generated program's source; a python harness (harness.py) also gets the main.py that the
+// judge's byte-compile step writes, so it runs from its source here.
+void write_python_harness_or_source(const fs::path& dir, const GeneratedSource& generated) {
+  write_file(dir / generated.file_name, generated.source);
+  if (generated.file_name == "harness.py") {
+    write_file(dir / "main.py", "import harness\nharness.main()\n");
+  }
+}
+
 bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
@@ -169,7 +178,7 @@ Built build(const std::string& language, const problems::Signature& sig, const s
   } else if (language == "python") {
     compile =
         "python3 -S -c \"import sys; compile(open(sys.argv[1], 'rb').read(), "
-        "sys.argv[1], 'exec')\" main.py";
+        "sys.argv[1], 'exec')\" harness.py";
   } else {
     compile = "node --check main.js";
   }
@@ -182,7 +191,7 @@ Built build(const std::string& language, const problems::Signature& sig, const s
       return built;
     }
     fs::path work = templ;
-    write_file(work / generated->file_name, generated->source);
+    write_python_harness_or_source(work, *generated);
     Output compiled = run_in(work, compile, "");
     std::error_code ec;
     if (compiled.exit_code != 0) {
@@ -203,7 +212,7 @@ Built build(const std::string& language, const problems::Signature& sig, const s
     built.run =
         "java -Xss64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp " + quoted(built.dir) + " Main";
   } else if (language == "python") {
-    built.run = "python3 " + quoted(built.dir / "main.py");
+    built.run = "python3 " + quoted(built.dir / "main.py");  // imports harness.py
   } else {
     built.run = "node " + quoted(built.dir / "main.js");
   }
@@ -1140,7 +1149,7 @@ AssertRun run_assert(const std::string& preamble, const std::string& code, const
   AssertRun run;
   if (!generated) return run;
   fs::path dir = fresh_dir("assert");
-  write_file(dir / generated->file_name, generated->source);
+  write_python_harness_or_source(dir, *generated);
   run.raw = run_in(dir, "python3 main.py", generated->stdin_prefix + assert_stdin({test_code}));
   AssertRecords records = parse_assert_records(run.raw.out);
   run.records = records.by_index;

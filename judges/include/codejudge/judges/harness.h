@@ -67,6 +67,7 @@
 #include <string_view>
 #include <vector>
 
+#include "codejudge/judges/language.h"
 #include "codejudge/judges/verdict.h"
 #include "codejudge/problems/problem.h"
 
@@ -77,10 +78,9 @@ inline constexpr int kHarnessExitCode = 99;
 inline constexpr std::string_view kHarnessStderrPrefix = "codejudge-harness:";
 
 // Exit code and stderr prefix of a submission that does not compile, where the harness compiles
-// it (the compiler's message follows the prefix). Such a program needs no compile step.
+// it (the compiler's message follows the prefix): python's function harness.
 inline constexpr int kCompileErrorExitCode = 98;
 inline constexpr std::string_view kCompileErrorStderrPrefix = "codejudge-compile-error:";
-bool harness_compiles_submission(std::string_view language);  // python
 
 // A function-mode value type. Lists only nest lists, so a type is a base and a depth:
 // list[list[int]] is {kInt, 2}. kVoid is valid only as a return type, with depth 0.
@@ -103,12 +103,23 @@ struct EntryPoint {
 };
 std::optional<EntryPoint> parse_entry_point(std::string_view text, std::string* error);
 
+// How a program is compiled: the command run in its work directory and the files it leaves
+// that the run needs (mounted at kBoxDir).
+struct CompileRecipe {
+  std::vector<std::string> argv;
+  std::vector<ArtifactSpec> artifacts;
+};
+
 struct GeneratedSource {
   std::string source;
-  std::string file_name;  // main.py, main.cpp, Main.java, main.js
+  std::string file_name;  // main.py, main.cpp, Main.java, main.js, harness.py
   // What every run's stdin starts with: the Python harnesses take the submission, the preamble
   // and the entry point here, as data. Empty for the other languages.
   std::string stdin_prefix;
+  // Python: the harness is the same for every submission and compiles the submission itself
+  // (a syntax error is a CE it reports). It is byte-compiled once per interpreter version,
+  // through the compile cache, by this recipe. Empty argv: the language's own compile.
+  CompileRecipe compile;
 };
 
 // The complete program for function mode. language: python, cpp, java or javascript (aliases

@@ -2,9 +2,10 @@
 // sandbox on a shared worker pool, check each output, and reduce the per-test verdicts.
 //
 // Verdict rules:
-//   - CE when the compile failed (or the source is over kMaxSourceBytes). Harnessed python has
-//     no compile step: its harness compiles the submission and reports a failure (function
-//     mode: kCompileErrorExitCode; assert mode: a "ce" record), which is a CE too, with no tests
+//   - CE when the compile failed (or the source is over kMaxSourceBytes). Harnessed python
+//     compiles only its harness (once per interpreter version, cached; a failure there is IE):
+//     the harness compiles the submission and reports a failure (function mode:
+//     kCompileErrorExitCode; assert mode: a "ce" record), which is a CE too, with no tests
 //     reported.
 //   - Per test: the sandbox status maps to RE/TLE/MLE/OLE/SE; an OK run is checked (WA or AC).
 //     A sandbox IE, a function harness failure (exit 99 with "codejudge-harness:" on stderr), the
