@@ -30,6 +30,10 @@ The evaluator writes framed records to its stdout, which the child cannot reach:
   re   i  test i failed otherwise: an exception, the child died or broke the protocol (payload: why)
   ce   0  the submission does not compile (payload: the compiler's message)
   ie   0  the judge's own input is malformed (payload: why); never caused by the submission
+
+The judge byte-compiles this file once (harness.pyc) and runs a two-line main.py that imports it
+and calls main(). Everything a run does is in evaluate(stdin_fd, stdout_fd), so a pre-started
+interpreter that has imported this module can fork and call it per run.
 """
 
 import builtins
