@@ -114,25 +114,27 @@ class Codec:
 
     # -- encoding ------------------------------------------------------------------------------
 
-    def encode(self, value):
+    def encode(self, value, prefix=b""):
+        """The value's bytes (a bytearray), after prefix."""
         state = _EncodeState(self)
+        state.parts.extend(prefix)
         state.value(value, 0)
         state.instance_fields()
-        return b"".join(state.parts)
+        return state.parts
 
     # -- decoding ------------------------------------------------------------------------------
 
-    def decode(self, data):
-        value, end = self.decode_prefix(data)
-        if end != len(data):
+    def decode(self, data, start=0, end=None):
+        """The value in data[start:end], which it must fill exactly."""
+        end = len(data) if end is None else end
+        value, stop = self.decode_prefix(data, start, end)
+        if stop != end:
             raise ProtocolError("trailing bytes after a value")
         return value
 
-    def decode_prefix(self, data):
-        """A value at the start of data, and where it ends."""
-        if type(data) is not bytes:
-            data = bytes(data)
-        state = _DecodeState(self, data)
+    def decode_prefix(self, data, start=0, end=None):
+        """The value that starts at data[start] (bytes or bytearray), and where it ends."""
+        state = _DecodeState(self, data, start, len(data) if end is None else end)
         try:
             value = state.value(0)
             state.instance_fields()
@@ -145,35 +147,51 @@ class Codec:
         return value, state.pos
 
 
-def _pack_scalars(v):
-    """(kind code, bytes) for a list of ints (64-bit), floats, bools or strs, else None."""
-    kinds = set(map(type, v))
-    if len(kinds) > 1:
-        return None
-    kind = kinds.pop() if kinds else int
+_FLIP = bytes.maketrans(b"\0\1", b"\1\0")
+
+
+def _pack_scalars(v, kinds):
+    """(kind code, buffers) for a list of ints (64-bit), floats, bools or strs, or of ints and
+    floats mixed, else None; kinds is the set of its elements' types. C-level passes only (no
+    Python code runs per element), and the buffers go into the message as they are."""
     from array import array
 
+    if len(kinds) > 1:
+        if kinds != {int, float}:
+            return None
+        # HumanEval/130 returns ints and floats mixed: a byte per element (1 for a float),
+        # then the ints and the floats, each in order.
+        from itertools import compress, repeat
+        from operator import is_
+
+        is_float = bytes(map(is_, map(type, v), repeat(float)))
+        try:
+            ints = array("q", compress(v, is_float.translate(_FLIP)))
+        except OverflowError:
+            return None
+        return b"m", (is_float, ints, array("d", compress(v, is_float)))
+    kind = next(iter(kinds)) if kinds else int
     if kind is int:
         try:
-            return b"q", array("q", v).tobytes()
+            return b"q", (array("q", v),)
         except OverflowError:
             return None
     if kind is float:
-        return b"d", array("d", v).tobytes()
+        return b"d", (array("d", v),)
     if kind is bool:
-        return b"?", bytes(v)
+        return b"?", (bytes(v),)
     if kind is str and v:
         joined = "\0".join(v)
         if joined.count("\0") != len(v) - 1:
             return None
-        return b"s", joined.encode("utf-8", "surrogatepass")
+        return b"s", (joined.encode("utf-8", "surrogatepass"),)
     return None
 
 
 class _EncodeState:
     def __init__(self, codec):
         self.codec = codec
-        self.parts = []
+        self.parts = bytearray()  # one buffer: a million small bytes objects would cost 5x more
         self.memo = {}  # id(instance) -> table index
         self.queue = []  # instances whose fields are still to be written
 
@@ -186,13 +204,13 @@ class _EncodeState:
 
     def text(self, s):
         data = s.encode("utf-8", "surrogatepass")
-        self.parts.append(_U32.pack(len(data)))
-        self.parts.append(data)
+        self.parts.extend(_U32.pack(len(data)))
+        self.parts.extend(data)
 
     def items(self, tag, v, depth):
         if depth >= MAX_DEPTH:
             raise EncodeError("the value is nested more than %d deep" % MAX_DEPTH)
-        append = self.parts.append
+        append = self.parts.extend
         append(tag + _U32.pack(len(v)))
         # Scalars inline: this loop is where large values spend their time.
         pack_i64, pack_u32, pack_f64, value = _I64.pack, _U32.pack, _F64.pack, self.value
@@ -222,39 +240,43 @@ class _EncodeState:
         """A list or tuple of one scalar kind, or of lists or tuples of one scalar kind (a
         matrix, a list of pairs, a board of characters), in a few C-level passes."""
         kinds = set(map(type, v))
-        if len(kinds) != 1:
-            return False
-        kind = kinds.pop()
+        kind = next(iter(kinds)) if len(kinds) == 1 else None
         if kind is list or kind is tuple:
             from itertools import chain
 
             flat = list(chain.from_iterable(v))
-            packed = _pack_scalars(flat)
+            packed = _pack_scalars(flat, set(map(type, flat)))
             if packed is None:
                 return False
             from array import array
 
-            code, data = packed
-            lengths = array("I", map(len, v)).tobytes()
-            self.parts.append(_PACKED2 + tag + (_LIST if kind is list else _TUPLE) + code +
-                              _U32.pack(len(v)) + lengths + _U32.pack(len(flat)) +
-                              _U32.pack(len(data)))
-            self.parts.append(data)
+            code, buffers = packed
+            self.parts.extend(_PACKED2 + tag + (_LIST if kind is list else _TUPLE) + code +
+                              _U32.pack(len(v)))
+            self.parts.extend(array("I", map(len, v)))
+            self.parts.extend(_U32.pack(len(flat)))
+            self.buffers(buffers)
             return True
         if len(v) < 8:
             return False
-        packed = _pack_scalars(v)
+        packed = _pack_scalars(v, kinds)
         if packed is None:
             return False
-        code, data = packed
-        self.parts.append(_PACKED + tag + code + _U32.pack(len(v)) + _U32.pack(len(data)))
-        self.parts.append(data)
+        code, buffers = packed
+        self.parts.extend(_PACKED + tag + code + _U32.pack(len(v)))
+        self.buffers(buffers)
         return True
+
+    def buffers(self, buffers):
+        """Their total size in bytes, then each of them."""
+        self.parts.extend(_U32.pack(sum(memoryview(b).nbytes for b in buffers)))
+        for b in buffers:
+            self.parts.extend(memoryview(b).cast("B"))
 
     def mapping(self, tag, v, depth):
         if depth >= MAX_DEPTH:
             raise EncodeError("the value is nested more than %d deep" % MAX_DEPTH)
-        self.parts.append(tag + _U32.pack(len(v)))
+        self.parts.extend(tag + _U32.pack(len(v)))
         value = self.value
         depth += 1
         for key, item in dict.items(v):
@@ -263,11 +285,11 @@ class _EncodeState:
 
     def big_int(self, v):
         if -(1 << 63) <= v < (1 << 63):
-            self.parts.append(_INT + _I64.pack(v))
+            self.parts.extend(_INT + _I64.pack(v))
         else:
             data = v.to_bytes((v.bit_length() + 8) // 8, "little", signed=True)
-            self.parts.append(_BIGINT + _U32.pack(len(data)))
-            self.parts.append(data)
+            self.parts.extend(_BIGINT + _U32.pack(len(data)))
+            self.parts.extend(data)
 
     def other(self, v, depth):
         t = type(v)
@@ -288,19 +310,19 @@ class _EncodeState:
                 for fname, fvalue in _DEFAULT_FACTORIES.items():
                     if factory is fvalue:
                         key = fname
-                self.parts.append(_DEFAULT)
+                self.parts.extend(_DEFAULT)
                 self.value(key, depth + 1)
                 return self.mapping(b"", v, depth)
             if t is collections.deque:
-                self.parts.append(_DEQUE)
+                self.parts.extend(_DEQUE)
                 self.value(v.maxlen, depth + 1)
                 return self.items(b"", list(v), depth)
         elif module == "fractions" and t is sys.modules["fractions"].Fraction:
-            self.parts.append(_FRACTION)
+            self.parts.extend(_FRACTION)
             self.big_int(v.numerator)
             return self.big_int(v.denominator)
         elif module == "decimal" and t is sys.modules["decimal"].Decimal:
-            self.parts.append(_DECIMAL)
+            self.parts.extend(_DECIMAL)
             return self.text(str(v))
         elif module == "datetime":
             if self.datetime_value(v, t):
@@ -322,12 +344,12 @@ class _EncodeState:
     def instance(self, v, name):
         index = self.memo.get(id(v))
         if index is not None:
-            self.parts.append(_INSTANCE + _U32.pack(index))
+            self.parts.extend(_INSTANCE + _U32.pack(index))
             return
         index = len(self.queue)
         self.memo[id(v)] = index
         self.queue.append(v)
-        self.parts.append(_INSTANCE + _U32.pack(index))
+        self.parts.extend(_INSTANCE + _U32.pack(index))
         self.text(name)
 
     def instance_fields(self):
@@ -342,7 +364,7 @@ class _EncodeState:
                 fields = {}
             if type(fields) is not dict:
                 raise EncodeError("an instance of %s has no plain __dict__" % type(obj).__name__)
-            self.parts.append(_U32.pack(len(fields)))
+            self.parts.extend(_U32.pack(len(fields)))
             for key, item in fields.items():
                 if type(key) is not str:
                     raise EncodeError("an attribute name is not a str")
@@ -371,33 +393,33 @@ class _EncodeState:
             if type(module) is str and type(qualname) is str:
                 hint = module + ":" + qualname
         handle_id = self.codec.peer.export(v)
-        self.parts.append(_HANDLE + _U32.pack(handle_id) + _U32.pack(flags))
+        self.parts.extend(_HANDLE + _U32.pack(handle_id) + _U32.pack(flags))
         self.text(hint)
 
     def datetime_value(self, v, t):
         import datetime as dt
 
         if t is dt.date:
-            self.parts.append(_DATE + struct.pack("<HBB", v.year, v.month, v.day))
+            self.parts.extend(_DATE + struct.pack("<HBB", v.year, v.month, v.day))
         elif t is dt.timedelta:
-            self.parts.append(_TIMEDELTA + struct.pack("<iii", v.days, v.seconds, v.microseconds))
+            self.parts.extend(_TIMEDELTA + struct.pack("<iii", v.days, v.seconds, v.microseconds))
         elif t is dt.timezone:
-            self.parts.append(_TIMEZONE)
+            self.parts.extend(_TIMEZONE)
             self.timezone(v)
         elif t is dt.datetime or t is dt.time:
             if v.tzinfo is not None and type(v.tzinfo) is not dt.timezone:
                 return False  # a tz database zone: sent as a handle
             if t is dt.datetime:
-                self.parts.append(_DATETIME + struct.pack("<HBBBBBIB", v.year, v.month, v.day,
+                self.parts.extend(_DATETIME + struct.pack("<HBBBBBIB", v.year, v.month, v.day,
                                                           v.hour, v.minute, v.second,
                                                           v.microsecond, v.fold))
             else:
-                self.parts.append(_TIME + struct.pack("<BBBIB", v.hour, v.minute, v.second,
+                self.parts.extend(_TIME + struct.pack("<BBBIB", v.hour, v.minute, v.second,
                                                       v.microsecond, v.fold))
             if v.tzinfo is None:
-                self.parts.append(_NONE)
+                self.parts.extend(_NONE)
             else:
-                self.parts.append(_TIMEZONE)
+                self.parts.extend(_TIMEZONE)
                 self.timezone(v.tzinfo)
         else:
             return False
@@ -405,7 +427,7 @@ class _EncodeState:
 
     def timezone(self, tz):
         offset = tz.utcoffset(None)
-        self.parts.append(struct.pack("<iii", offset.days, offset.seconds, offset.microseconds))
+        self.parts.extend(struct.pack("<iii", offset.days, offset.seconds, offset.microseconds))
         self.text(tz.tzname(None))
 
     def numpy_value(self, v, depth):
@@ -413,27 +435,27 @@ class _EncodeState:
         if type(v) is np.ndarray:
             dtype = v.dtype
             if dtype.kind == "O":
-                self.parts.append(_NDARRAY)
+                self.parts.extend(_NDARRAY)
                 self.text(dtype.str)
                 self.items(b"", [int(n) for n in v.shape], depth)
-                self.parts.append(b"O")
+                self.parts.extend(b"O")
                 self.items(b"", list(v.ravel()), depth)
                 return True
             if dtype.kind in _SIMPLE_NP_DTYPE_KINDS and dtype.fields is None:
-                self.parts.append(_NDARRAY)
+                self.parts.extend(_NDARRAY)
                 self.text(dtype.str)
                 self.items(b"", [int(n) for n in v.shape], depth)
                 data = np.ascontiguousarray(v).tobytes()
-                self.parts.append(b"b" + _U32.pack(len(data)))
-                self.parts.append(data)
+                self.parts.extend(b"b" + _U32.pack(len(data)))
+                self.parts.extend(data)
                 return True
             return False
         if isinstance(v, np.generic) and v.dtype.kind in _SIMPLE_NP_DTYPE_KINDS:
-            self.parts.append(_NPSCALAR)
+            self.parts.extend(_NPSCALAR)
             self.text(v.dtype.str)
             data = v.tobytes()
-            self.parts.append(_U32.pack(len(data)))
-            self.parts.append(data)
+            self.parts.extend(_U32.pack(len(data)))
+            self.parts.extend(data)
             return True
         return False
 
@@ -441,56 +463,56 @@ class _EncodeState:
         import re
 
         if t is re.Pattern:
-            self.parts.append(_PATTERN)
+            self.parts.extend(_PATTERN)
             self.value(v.pattern, depth + 1)
-            self.parts.append(_U32.pack(v.flags))
+            self.parts.extend(_U32.pack(v.flags))
             return True
         if t is re.Match:
-            self.parts.append(_MATCH)
+            self.parts.extend(_MATCH)
             self.value(v.re.pattern, depth + 1)
-            self.parts.append(_U32.pack(v.re.flags))
+            self.parts.extend(_U32.pack(v.re.flags))
             self.value(v.string, depth + 1)
-            self.parts.append(struct.pack("<qqqq", v.pos, v.endpos, v.start(), v.end()))
+            self.parts.extend(struct.pack("<qqqq", v.pos, v.endpos, v.start(), v.end()))
             return True
         return False
 
 
 def _enc_none(s, v, depth):
-    s.parts.append(_NONE)
+    s.parts.extend(_NONE)
 
 
 def _enc_bool(s, v, depth):
-    s.parts.append(_TRUE if v else _FALSE)
+    s.parts.extend(_TRUE if v else _FALSE)
 
 
 def _enc_int(s, v, depth):
     if -(1 << 63) <= v < (1 << 63):
-        s.parts.append(_INT + _I64.pack(v))
+        s.parts.extend(_INT + _I64.pack(v))
     else:
         s.big_int(v)
 
 
 def _enc_float(s, v, depth):
-    s.parts.append(_FLOAT + _F64.pack(v))
+    s.parts.extend(_FLOAT + _F64.pack(v))
 
 
 def _enc_complex(s, v, depth):
-    s.parts.append(_COMPLEX + _C128.pack(v.real, v.imag))
+    s.parts.extend(_COMPLEX + _C128.pack(v.real, v.imag))
 
 
 def _enc_str(s, v, depth):
-    s.parts.append(_STR)
+    s.parts.extend(_STR)
     s.text(v)
 
 
 def _enc_bytes(s, v, depth):
-    s.parts.append(_BYTES + _U32.pack(len(v)))
-    s.parts.append(v)
+    s.parts.extend(_BYTES + _U32.pack(len(v)))
+    s.parts.extend(v)
 
 
 def _enc_bytearray(s, v, depth):
-    s.parts.append(_BYTEARRAY + _U32.pack(len(v)))
-    s.parts.append(bytes(v))
+    s.parts.extend(_BYTEARRAY + _U32.pack(len(v)))
+    s.parts.extend(bytes(v))
 
 
 def _enc_list(s, v, depth):
@@ -514,7 +536,7 @@ def _enc_dict(s, v, depth):
 
 
 def _enc_range(s, v, depth):
-    s.parts.append(_RANGE)
+    s.parts.extend(_RANGE)
     for n in (v.start, v.stop, v.step):
         s.big_int(n)
 
@@ -535,7 +557,7 @@ def _enc_proxy(s, v, depth):
     # A proxy stands for an object of the peer's: it goes back as that object.
     if object.__getattribute__(v, "_peer") is not s.codec.peer:
         raise EncodeError("a handle of another channel")
-    s.parts.append(_OWN + _U32.pack(object.__getattribute__(v, "_rid")))
+    s.parts.extend(_OWN + _U32.pack(object.__getattribute__(v, "_rid")))
 
 
 _ENCODERS = {
@@ -554,16 +576,28 @@ _BASE_VALUES = (
 
 
 class _DecodeState:
-    def __init__(self, codec, data):
+    def __init__(self, codec, data, start, end):
+        if type(data) not in (bytes, bytearray) or not 0 <= start <= end <= len(data):
+            raise ProtocolError("a malformed message")
         self.codec = codec
         self.data = data
-        self.pos = 0
+        self.pos = start
+        self.end = end
         self.table = []  # instances, in the order they were first met
         self.filled = 0
 
+    def view(self, n):
+        """The next n bytes without a copy."""
+        end = self.pos + n
+        if n < 0 or end > self.end:
+            raise ProtocolError("a value runs past the end of its message")
+        chunk = memoryview(self.data)[self.pos:end]
+        self.pos = end
+        return chunk
+
     def take(self, n):
         end = self.pos + n
-        if n < 0 or end > len(self.data):
+        if n < 0 or end > self.end:
             raise ProtocolError("a value runs past the end of its message")
         chunk = self.data[self.pos:end]
         self.pos = end
@@ -571,7 +605,7 @@ class _DecodeState:
 
     def unpack(self, st):
         end = self.pos + st.size
-        if end > len(self.data):
+        if end > self.end:
             raise ProtocolError("a value runs past the end of its message")
         values = st.unpack_from(self.data, self.pos)
         self.pos = end
@@ -583,7 +617,7 @@ class _DecodeState:
     def count(self):
         # Every element takes at least one byte: a count cannot exceed what is left.
         n = self.u32()
-        if n > len(self.data) - self.pos:
+        if n > self.end - self.pos:
             raise ProtocolError("a count larger than its message")
         return n
 
@@ -602,7 +636,7 @@ class _DecodeState:
         if depth > MAX_DEPTH:
             raise ProtocolError("a value nested more than %d deep" % MAX_DEPTH)
         pos = self.pos
-        if pos >= len(self.data):
+        if pos >= self.end:
             raise ProtocolError("a value runs past the end of its message")
         self.pos = pos + 1
         f = _DECODERS.get(self.data[pos])
@@ -615,17 +649,25 @@ class _DecodeState:
         data, value = self.data, self.value
         out = []
         append = out.append
-        unpack_i64, unpack_u32 = _I64.unpack_from, _U32.unpack_from
+        unpack_i64, unpack_f64, unpack_u32 = _I64.unpack_from, _F64.unpack_from, _U32.unpack_from
         depth += 1
-        pos = self.pos
+        pos, end_of_value = self.pos, self.end
         for _ in range(n):
+            if pos + 9 > end_of_value:  # the largest inline element; others are checked below
+                self.pos = pos
+                append(value(depth))
+                pos = self.pos
+                continue
             tag = data[pos]
             if tag == 105:  # b"i", inline: this loop is where large values spend their time
                 append(unpack_i64(data, pos + 1)[0])
                 pos += 9
+            elif tag == 102:  # b"f"
+                append(unpack_f64(data, pos + 1)[0])
+                pos += 9
             elif tag == 115:  # b"s"
                 end = pos + 5 + unpack_u32(data, pos + 1)[0]
-                if end > len(data):
+                if end > end_of_value:
                     raise ProtocolError("a str runs past the end of its message")
                 append(str(data[pos + 5:end], "utf-8", "surrogatepass"))
                 pos = end
@@ -730,6 +772,7 @@ def _dec_dict(s, depth):
 
 
 def _unpack_scalars(code, count, data):
+    """The list that _pack_scalars packed (data: a memoryview of the message)."""
     from array import array
 
     if code == b"q" or code == b"d":
@@ -739,6 +782,7 @@ def _unpack_scalars(code, count, data):
         items.frombytes(data)
         return items.tolist()
     if code == b"?":
+        data = bytes(data)
         if len(data) != count or data.strip(b"\0\1"):
             raise ProtocolError("packed bools of the wrong size")
         return list(map(bool, data))
@@ -747,6 +791,18 @@ def _unpack_scalars(code, count, data):
         if len(items) != count or count == 0:
             raise ProtocolError("packed strs of the wrong count")
         return items
+    if code == b"m":
+        is_float = bytes(data[:count])
+        floats = is_float.count(1)
+        if len(is_float) != count or is_float.strip(b"\0\1") or (
+                len(data) != count + 8 * count):
+            raise ProtocolError("packed numbers of the wrong size")
+        ints_end = count + 8 * (count - floats)
+        ints, reals = array("q"), array("d")
+        ints.frombytes(data[count:ints_end])
+        reals.frombytes(data[ints_end:])
+        sources = (iter(ints.tolist()), iter(reals.tolist()))
+        return list(map(next, map(sources.__getitem__, is_float)))
     raise ProtocolError("unknown packed kind")
 
 
@@ -761,7 +817,7 @@ def _container(tag):
 def _dec_packed(s, depth):
     outer, code = _container(s.take(1)), s.take(1)
     count = s.u32()
-    items = _unpack_scalars(code, count, s.take(s.u32()))
+    items = _unpack_scalars(code, count, s.view(s.u32()))
     return items if outer is list else tuple(items)
 
 
@@ -774,7 +830,7 @@ def _dec_packed2(s, depth):
     lengths = array("I")
     lengths.frombytes(s.take(4 * rows))
     count = s.u32()
-    flat = _unpack_scalars(code, count, s.take(s.u32()))
+    flat = _unpack_scalars(code, count, s.view(s.u32()))
     if sum(lengths) != len(flat):
         raise ProtocolError("packed rows that do not add up")
     it = iter(flat)
@@ -1045,7 +1101,7 @@ _DECODERS = {tag[0]: f for tag, f in {
 # Requests. Every process serves the first group; only the submission process serves the rest.
 _OP_CALL, _OP_ITER, _OP_NEXT, _OP_LEN, _OP_BOOL = b"C", b"I", b"X", b"L", b"B"
 _OP_GETATTR, _OP_SETATTR, _OP_GETITEM, _OP_STR, _OP_REPR = b"A", b"T", b"G", b"S", b"P"
-_OP_GLOBAL = b"V"
+_OP_NAMES, _OP_GLOBALS = b"W", b"V"
 # A notice without a reply, sent ahead of a test's first request: a new test begins.
 _OP_BEGIN = b"N"
 # Handle 0 is the entry point of the current test, evaluated when the test first uses it.
@@ -1136,7 +1192,9 @@ class Channel:
     # -- frames --------------------------------------------------------------------------------
 
     def send(self, message):
-        self.write(_FRAME_MAGIC + _U32.pack(len(message)) + message)
+        # The header apart: copying a large message to prepend 8 bytes would double it.
+        self.write(_FRAME_MAGIC + _U32.pack(len(message)))
+        self.write(message)
 
     def write(self, data):
         _write_all(self.write_fd, data)
@@ -1161,7 +1219,8 @@ class Channel:
         while len(self.inbox) < 8 + size:
             if not self.fill():
                 raise EOFError
-        message = bytes(self.inbox[8:8 + size])
+        with memoryview(self.inbox) as view:
+            message = bytes(view[8:8 + size])
         del self.inbox[:8 + size]
         return message
 
@@ -1184,16 +1243,17 @@ class Channel:
         if self.serves is not None and op not in self.serves:
             raise ProtocolError("a request this process does not serve: %r" % op)
         try:
-            return self.handle(op, memoryview(message)[1:])
+            return self.handle(op, message)
         except _Refused as refused:
             return refused.reply
 
-    def handle(self, op, body):
+    def handle(self, op, message):
+        """The reply to a request (message: its op byte, then its body)."""
         if op == _OP_CALL:
-            return self.handle_call(body)
+            return self.handle_call(message)
         if op not in _GENERIC_OPS:
-            return self.handle_other(op, body)
-        args = self.codec.decode(body)
+            return self.handle_other(op, message)
+        args = self.codec.decode(message, 1)
         if type(args) is not tuple or not args:
             raise ProtocolError("a malformed request")
         if op == _OP_NEXT and (len(args) != 2 or type(args[1]) is not int):
@@ -1231,16 +1291,18 @@ class Channel:
             return self.fatal_reply(exc)
         return self.value_reply(result)
 
-    def handle_other(self, op, body):
+    def handle_other(self, op, message):
         raise ProtocolError("unknown request %r" % op)
 
-    def handle_call(self, body):
-        if len(body) < 4:
+    def handle_call(self, message):
+        # op, the target's size, the target, then the arguments.
+        if len(message) < 5:
             raise ProtocolError("a malformed call")
-        target_size = _U32.unpack_from(body)[0]
-        target = self.codec.decode(body[4:4 + target_size])
-        args_blob = body[4 + target_size:]
-        call = self.codec.decode(args_blob)
+        args_start = 5 + _U32.unpack_from(message, 1)[0]
+        if args_start > len(message):
+            raise ProtocolError("a malformed call")
+        target = self.codec.decode(message, 5, args_start)
+        call = self.codec.decode(message, args_start)
         if (type(call) is not tuple or len(call) != 2 or type(call[0]) is not tuple or
                 type(call[1]) is not dict):
             raise ProtocolError("a malformed call")
@@ -1264,7 +1326,7 @@ class Channel:
                 after = self.codec.encode((args, kwargs))
             except Exception as exc:
                 return self.fatal_reply(exc, "the arguments cannot be sent back")
-            if after != args_blob:
+            if after != memoryview(message)[args_start:]:
                 return _REPLY_ARGS + _U32.pack(len(reply) - 1) + reply[1:] + after
         return reply
 
@@ -1289,14 +1351,15 @@ class Channel:
 
     def value_reply(self, value):
         try:
-            return _REPLY_VALUE + self.codec.encode(value)
+            return self.codec.encode(value, _REPLY_VALUE)
         except Exception as exc:
             return self.fatal_reply(exc, "the result cannot be sent")
 
     def error_reply(self, exc):
         try:
-            return _REPLY_ERROR + self.codec.encode(
-                (_builtin_exception_name(exc), _exception_text(exc), _traceback_text(exc)))
+            return self.codec.encode(
+                (_builtin_exception_name(exc), _exception_text(exc), _traceback_text(exc)),
+                _REPLY_ERROR)
         except Exception as inner:
             return self.fatal_reply(inner, "an exception that cannot be sent")
 
@@ -1304,7 +1367,7 @@ class Channel:
         text = _exception_text(exc)
         name = _builtin_exception_name(exc) if isinstance(exc, BaseException) else "?"
         why = "%s: %s: %s" % (what, name, text) if what else "%s: %s" % (name, text)
-        return _REPLY_FATAL + self.codec.encode(why + "\n" + _traceback_text(exc))
+        return self.codec.encode(why + "\n" + _traceback_text(exc), _REPLY_FATAL)
 
     # -- the proxies' side ---------------------------------------------------------------------
 
@@ -1312,11 +1375,11 @@ class Channel:
         """The value of a reply; raises what the peer raised."""
         kind = reply[:1]
         if kind == _REPLY_VALUE:
-            return self.codec.decode(memoryview(reply)[1:])
+            return self.codec.decode(reply, 1)
         if kind == _REPLY_ERROR:
-            raise self.remote_exception(memoryview(reply)[1:])
+            raise self.remote_exception(reply, 1)
         if kind == _REPLY_FATAL:
-            why = self.codec.decode(memoryview(reply)[1:])
+            why = self.codec.decode(reply, 1)
             self.fail(why if type(why) is str else "the submission failed")
         raise ProtocolError("an unexpected reply %r" % kind)
 
@@ -1329,8 +1392,8 @@ class Channel:
         """The peer answered something impossible. The evaluator's side makes it fatal."""
         raise ProtocolError(why)
 
-    def remote_exception(self, body):
-        info = self.codec.decode(body)
+    def remote_exception(self, message, start):
+        info = self.codec.decode(message, start)
         if (type(info) is not tuple or len(info) != 3 or
                 any(type(part) is not str for part in info)):
             raise ProtocolError("a malformed exception")
@@ -1352,10 +1415,15 @@ class Channel:
         reply = self.request(_OP_CALL, _U32.pack(len(target_blob)), target_blob, args_blob)
         if reply[:1] != _REPLY_ARGS:
             return self.reply_value(reply)
-        body = memoryview(reply)[1:]
-        size = _U32.unpack_from(body)[0]
-        result = self.codec.decode(body[4:4 + size])
-        new_args, new_kwargs = self.codec.decode(body[4 + size:])
+        # The result's size, the result, then the arguments as the call left them.
+        if len(reply) < 5:
+            self.broken("a malformed reply")
+        args_start = 5 + _U32.unpack_from(reply, 1)[0]
+        result = self.codec.decode(reply, 5, args_start)
+        sent_back = self.codec.decode(reply, args_start)
+        if type(sent_back) is not tuple or len(sent_back) != 2:
+            self.broken("arguments sent back do not match the call")
+        new_args, new_kwargs = sent_back
         if (type(new_args) is not tuple or len(new_args) != len(args) or
                 type(new_kwargs) is not dict):
             self.broken("arguments sent back do not match the call")
@@ -1373,10 +1441,9 @@ class Channel:
         reply = self.request(_OP_NEXT, self.codec.encode((target, count)))
         if reply[:1] != _REPLY_VALUE:
             return self.reply_value(reply)
-        body = reply[1:]
         # A value reply may be followed by the error that ended the iteration.
-        value, end = self.codec.decode_prefix(body)
-        rest = body[end:]
+        value, end = self.codec.decode_prefix(reply, 1)
+        rest = reply[end:]
         if (type(value) is not tuple or len(value) != 2 or type(value[0]) is not list or
                 value[1] not in (0, 1, 2)):
             raise ProtocolError("a malformed iteration reply")
@@ -1385,7 +1452,7 @@ class Channel:
         if status == 2:
             if rest[:1] != _REPLY_ERROR:
                 raise ProtocolError("an iteration error without its exception")
-            error = self.remote_exception(rest[1:])
+            error = self.remote_exception(reply, end + 1)
         elif len(rest):
             raise ProtocolError("trailing bytes after an iteration reply")
         return items, status, error
@@ -1569,19 +1636,19 @@ class _SubmissionChannel(Channel):
                 raise _Refused(self.fatal_reply(exc)) from None
         return self.entry
 
-    def handle_other(self, op, body):
+    def handle_other(self, op, message):
         if op == _OP_BEGIN:
             # A new test: the previous test's handles and entry point are gone.
             self.clear_exports()
             self.entry = _MISSING
             return None
-        if op == _OP_GLOBAL:
-            name = self.codec.decode(body)
-            if type(name) is not str:
-                raise ProtocolError("a malformed name")
-            if name not in self.namespace:
-                return self.value_reply((False, None))
-            return self.value_reply((True, self.namespace[name]))
+        if op == _OP_NAMES:
+            return self.value_reply([n for n in self.namespace if not n.startswith("__")])
+        if op == _OP_GLOBALS:
+            names = self.codec.decode(message, 1)
+            if type(names) is not list or any(type(n) is not str for n in names):
+                raise ProtocolError("malformed names")
+            return self.value_reply({n: self.namespace[n] for n in names if n in self.namespace})
         raise ProtocolError("unknown request %r" % op)
 
 
@@ -1721,6 +1788,7 @@ class _EvaluatorChannel(Channel):
         self.pid = pid
         self.index = 0  # the test whose output the child's stdout is
         self.pending = b""  # a notice that goes out with the next request
+        self.names = None  # the submission's global names, asked for once
         os.set_blocking(write_fd, False)
         # Waiting for the channel always relays the child's stdout too, so a child blocked on
         # a full stdout pipe can never stall the call it is answering.
@@ -1832,20 +1900,25 @@ class _EvaluatorChannel(Channel):
 
     def send(self, message):
         if self.pending:
-            message_frame = self.pending + _FRAME_MAGIC + _U32.pack(len(message)) + message
+            self.write(self.pending)
             self.pending = b""
-            self.write(message_frame)
-        else:
-            super().send(message)
+        super().send(message)
 
-    def lookup(self, name):
-        found = self.exchange(
-            lambda: self.reply_value(self.request(_OP_GLOBAL, self.codec.encode(name))))
-        if type(found) is not tuple or len(found) != 2 or type(found[0]) is not bool:
-            self.broken("a malformed name lookup")
-        if not found[0]:
-            raise KeyError(name)
-        return found[1]
+    def submission_globals(self, names):
+        """The values of those of names that the submission defined when it loaded."""
+        if self.names is None:
+            found = self.exchange(lambda: self.reply_value(self.request(_OP_NAMES)))
+            if type(found) is not list or any(type(n) is not str for n in found):
+                self.broken("a malformed list of names")
+            self.names = frozenset(found)
+        wanted = sorted(names & self.names)
+        if not wanted:
+            return {}
+        values = self.exchange(
+            lambda: self.reply_value(self.request(_OP_GLOBALS, self.codec.encode(wanted))))
+        if type(values) is not dict or not values.keys() <= set(wanted):
+            self.broken("malformed values of names")
+        return values
 
 
 # Stdlib modules and builtins that a handle may stand for by name (a module the test uses without
@@ -1885,18 +1958,17 @@ def _resolve_hint(hint):
     return value
 
 
-class _TestGlobals(dict):
-    """A test's namespace: a name it uses that is neither its own, the preamble's nor a builtin
-    is looked up in the submission's namespace (HumanEval's checks call prompt helpers)."""
+_BUILTIN_NAMES = frozenset(dir(builtins))
 
-    __slots__ = ("channel",)
 
-    def __missing__(self, name):
-        if hasattr(builtins, name):
-            raise KeyError(name)  # the builtin, not the submission's version of it
-        value = self.channel.lookup(name)
-        self[name] = value
-        return value
+def _names_used(code):
+    """Every global or attribute name the code (and the code nested in it) mentions."""
+    names, stack = set(), [code]
+    while stack:
+        code = stack.pop()
+        names.update(code.co_names)
+        stack.extend(c for c in code.co_consts if type(c) is type(code))
+    return names
 
 
 _MISSING = object()
@@ -2052,9 +2124,14 @@ def run_tests(channel, records, tests, pre_ns, entry, flags):
 def run_test(channel, test_code, test_source, pre_ns, entry):
     try:
         candidate = channel.begin_test()
-        ns = _TestGlobals(pre_ns)
-        ns.channel = channel
+        ns = dict(pre_ns)
         ns["__builtins__"] = builtins
+        # The names the test uses that the submission defines (HumanEval's checks call prompt
+        # helpers, MBPP's build the submission's classes), never over a builtin or a preamble
+        # name.
+        wanted = _names_used(test_code) - _BUILTIN_NAMES - pre_ns.keys() - {entry}
+        if wanted:
+            ns.update(channel.submission_globals(wanted))
         if "." not in entry:
             ns[entry] = candidate
         check_before = ns.get("check", _MISSING)

@@ -188,7 +188,7 @@ class Codec(unittest.TestCase):
             self.codec.encode(value)
 
     def test_malformed_input_is_a_protocol_error(self):
-        good = self.codec.encode([1, "ab", {2: 3.5}, Node(1)])
+        good = bytes(self.codec.encode([1, "ab", {2: 3.5}, Node(1)]))
         bad_inputs = [good[:n] for n in range(len(good))]  # every truncation
         bad_inputs += [
             b"?", good + b"N", b"l\xff\xff\xff\x7f", b"S\x01\x00\x00\x00l\x00\x00\x00\x00",
@@ -198,7 +198,7 @@ class Codec(unittest.TestCase):
             b"l\x01\x00\x00\x00" * (ev.MAX_DEPTH + 2) + b"N",
             b"Aq" + b"q\x02\x00\x00\x00\x03\x00\x00\x00abc",
         ]
-        field = self.codec.encode(Node(1))
+        field = bytes(self.codec.encode(Node(1)))
         bad_inputs.append(field.replace(b"val", b"__v"))
         for data in bad_inputs:
             with self.assertRaises(ev.ProtocolError, msg=repr(data[:40])):
