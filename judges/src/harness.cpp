@@ -161,16 +161,16 @@ std::optional<GeneratedSource> make_function_program(
   spec.user_code = user_code;
 
   if (language == "python" || language == "python3" || language == "py") {
-    return GeneratedSource{harness_detail::make_python_function(spec), "main.py"};
+    return harness_detail::make_python_function(spec);
   }
   if (language == "cpp" || language == "c++") {
-    return GeneratedSource{harness_detail::make_cpp_function(spec), "main.cpp"};
+    return GeneratedSource{harness_detail::make_cpp_function(spec), "main.cpp", "", {}};
   }
   if (language == "java") {
-    return GeneratedSource{harness_detail::make_java_function(spec), "Main.java"};
+    return GeneratedSource{harness_detail::make_java_function(spec), "Main.java", "", {}};
   }
   if (language == "javascript" || language == "js" || language == "node") {
-    return GeneratedSource{harness_detail::make_javascript_function(spec), "main.js"};
+    return GeneratedSource{harness_detail::make_javascript_function(spec), "main.js", "", {}};
   }
   set_error(error, "function mode supports python, cpp, java and javascript, not '" +
                        std::string(language) + "'");
@@ -238,15 +238,14 @@ ResultLines parse_result_lines(std::string_view stdout_data, std::string_view to
 std::optional<GeneratedSource> make_assert_program(std::string_view preamble,
                                                    std::string_view user_code,
                                                    std::string_view entry_point,
-                                                   std::string* error) {
+                                                   bool stop_at_first_failure, std::string* error) {
   if (!parse_entry_point(entry_point, error)) return std::nullopt;
-  return GeneratedSource{harness_detail::make_python_assert(preamble, user_code, entry_point),
-                         "main.py"};
+  return harness_detail::make_python_assert(preamble, user_code, entry_point,
+                                            stop_at_first_failure);
 }
 
-std::string assert_stdin(std::string_view token, const std::vector<std::string>& test_codes) {
-  std::string out(token);
-  out += '\n';
+std::string assert_stdin(const std::vector<std::string>& test_codes) {
+  std::string out;
   for (const std::string& code : test_codes) {
     out += std::to_string(code.size());
     out += '\n';
@@ -255,17 +254,46 @@ std::string assert_stdin(std::string_view token, const std::vector<std::string>&
   return out;
 }
 
-bool assert_failed(std::string_view stderr_data) {
-  static constexpr std::string_view kMarker = "codejudge: test failed: ";
-  size_t at = stderr_data.rfind(kMarker);
-  if (at == std::string_view::npos || (at > 0 && stderr_data[at - 1] != '\n')) return false;
-  std::string_view type = stderr_data.substr(at + kMarker.size());
-  type = type.substr(0, type.find('\n'));
-  return type == "AssertionError";
-}
-
-bool harness_compiles_submission(std::string_view language) {
-  return language == "python";
+AssertRecords parse_assert_records(std::string_view stdout_data) {
+  AssertRecords records;
+  const char* const data_end = stdout_data.data() + stdout_data.size();
+  size_t pos = 0;
+  while (pos < stdout_data.size()) {
+    // "cj <kind> <index> <size>\n" and <size> bytes. Only the evaluator writes here; a record
+    // cut short (by the output limit) ends the parse.
+    size_t end = stdout_data.find('\n', pos);
+    if (end == std::string_view::npos || end - pos > 64) break;
+    std::string_view line = stdout_data.substr(pos, end - pos);
+    if (!line.starts_with("cj ")) break;
+    line.remove_prefix(3);
+    const size_t space = line.find(' ');
+    if (space == std::string_view::npos) break;
+    const std::string_view kind = line.substr(0, space);
+    const char* const numbers_end = line.data() + line.size();
+    size_t index = 0;
+    size_t size = 0;
+    auto [after_index, ec1] = std::from_chars(line.data() + space + 1, numbers_end, index);
+    if (ec1 != std::errc() || after_index == numbers_end || *after_index != ' ') break;
+    auto [after_size, ec2] = std::from_chars(after_index + 1, numbers_end, size);
+    if (ec2 != std::errc() || after_size != numbers_end) break;
+    if (size > static_cast<size_t>(data_end - (stdout_data.data() + end + 1))) break;
+    std::string payload(stdout_data.substr(end + 1, size));
+    pos = end + 1 + size;
+    if (kind == "out") {
+      records.output[index] += payload;
+    } else if (kind == "pass" || kind == "wa" || kind == "re") {
+      const Verdict verdict =
+          kind == "pass" ? Verdict::kAC : (kind == "wa" ? Verdict::kWA : Verdict::kRE);
+      records.by_index.emplace(index, AssertRecord{verdict, std::move(payload)});
+    } else if (kind == "ce") {
+      records.compile_error = std::move(payload);
+    } else if (kind == "ie") {
+      records.internal_error = std::move(payload);
+    } else {
+      break;
+    }
+  }
+  return records;
 }
 
 std::string make_token() {
@@ -327,40 +355,6 @@ std::string fill_template(std::string_view text,
     }
   }
   out.append(text.substr(std::min(pos, text.size())));
-  return out;
-}
-
-std::string python_literal(std::string_view text) {
-  std::string out = "\"";
-  for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '"':
-        out += "\\\"";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", c);
-          out += buf;
-        } else {
-          out += ch;  // UTF-8 bytes pass through: the script is UTF-8
-        }
-    }
-  }
-  out += '"';
   return out;
 }
 

@@ -24,20 +24,17 @@ struct FunctionSpec {
 
 std::string type_code(const ValueType& type);
 
-std::string make_python_function(const FunctionSpec& spec);
+GeneratedSource make_python_function(const FunctionSpec& spec);
 std::string make_cpp_function(const FunctionSpec& spec);
 std::string make_java_function(const FunctionSpec& spec);
 std::string make_javascript_function(const FunctionSpec& spec);
-std::string make_python_assert(std::string_view preamble, std::string_view user_code,
-                               std::string_view entry_point);
+GeneratedSource make_python_assert(std::string_view preamble, std::string_view user_code,
+                                   std::string_view entry_point, bool stop_at_first_failure);
 
 // The template with each placeholder ("@NAME@") replaced by its value, in one pass, so a value
 // that happens to contain a placeholder's text is never substituted again.
 std::string fill_template(std::string_view text,
                           const std::vector<std::pair<std::string_view, std::string>>& values);
-
-// A double-quoted Python string literal with the exact text (UTF-8 passes through).
-std::string python_literal(std::string_view text);
 
 // The code with comments and the contents of string and character literals replaced by spaces
 // (newlines kept), for C++, Java and JavaScript, so that text searches see only code.

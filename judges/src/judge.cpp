@@ -44,6 +44,14 @@ uint64_t elapsed_ms(Clock::time_point start) {
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count());
 }
 
+// The last max_bytes of text at most, starting on a UTF-8 sequence boundary.
+std::string tail_utf8(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  size_t start = text.size() - max_bytes;
+  while (start < text.size() && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) ++start;
+  return std::string(text.substr(start));
+}
+
 // Cuts text to at most max_bytes without splitting a UTF-8 sequence.
 std::string cut_utf8(std::string_view text, size_t max_bytes) {
   if (text.size() <= max_bytes) return std::string(text);
@@ -196,7 +204,7 @@ struct Judge::Impl {
 
   // The sandboxed compile of one source, for the cache. Failures of ours go in internal_error.
   CompileOutput compile_now(const Language& language, const std::string& file_name,
-                            const std::string& source) {
+                            const std::string& source, const CompileRecipe& recipe) {
     CompileOutput output;
     const auto start = Clock::now();
     std::string error;
@@ -210,7 +218,7 @@ struct Judge::Impl {
       return output;
     }
     sandbox::RunSpec spec;
-    spec.argv = language.compile_command(file_name);
+    spec.argv = recipe.argv;
     spec.env = concat(base_environment(), language.compile_env);
     spec.limits = language.compile_limits;
     spec.work_dir = scratch->path();
@@ -250,7 +258,7 @@ struct Judge::Impl {
         return output;
     }
     uint64_t artifact_bytes = 0;
-    for (const auto& spec_artifact : language.artifacts) {
+    for (const auto& spec_artifact : recipe.artifacts) {
       std::vector<std::string> names;
       if (!spec_artifact.name.empty() && spec_artifact.name[0] == '*') {
         names = files_with_suffix(scratch->path(), spec_artifact.name.substr(1));
@@ -292,10 +300,14 @@ struct Judge::Impl {
     return output;
   }
 
-  // With run_compiler false the source itself is the program (a harness that compiles the
-  // submission when it runs): cached like a compile, but no process runs.
+  // Compiles with the language's compiler, or with the recipe of a harness that is the same for
+  // every submission (python's harnesses are byte-compiled once per interpreter version).
   Compiled compile(const Language& language, const std::string& file_name,
-                   const std::string& source, bool run_compiler = true) {
+                   const std::string& source, const CompileRecipe* harness_recipe = nullptr) {
+    const CompileRecipe recipe =
+        harness_recipe != nullptr
+            ? *harness_recipe
+            : CompileRecipe{language.compile_command(file_name), language.artifacts};
     Compiled compiled;
     const auto start = Clock::now();
     const std::string& version = toolchain_version(language);
@@ -304,14 +316,18 @@ struct Judge::Impl {
                                 ") is not installed on this host";
       return compiled;
     }
-    std::string material = run_compiler ? "codejudge-compile-v1" : "codejudge-as-is-v1";
+    std::string material = "codejudge-compile-v1";
     for (const std::string& part : {language.name, version, file_name}) {
       material += '\0';
       material += part;
     }
-    for (const auto& arg : language.compile_argv) {
+    for (const auto& arg : recipe.argv) {
       material += '\0';
       material += arg;
+    }
+    for (const auto& artifact : recipe.artifacts) {
+      material += '\0';
+      material += artifact.name;
     }
     for (const auto& env : language.compile_env) {
       material += '\0';
@@ -322,15 +338,7 @@ struct Judge::Impl {
     const std::string key = sha256_hex(material);
     std::string error;
     compiled.entry = cache->get_or_compile(
-        key,
-        [&] {
-          if (run_compiler) return compile_now(language, file_name, source);
-          CompileOutput as_is;
-          as_is.ok = true;
-          as_is.artifacts.push_back({file_name, source, false});
-          return as_is;
-        },
-        &error);
+        key, [&] { return compile_now(language, file_name, source, recipe); }, &error);
     compiled.info.time_ms = elapsed_ms(start);
     if (!compiled.entry) {
       compiled.internal_error = error;
@@ -466,6 +474,8 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
   }
   std::string source;
   std::string file_name = language->source_file;
+  std::string stdin_prefix;      // the Python harnesses' header: the submission as data
+  CompileRecipe harness_recipe;  // a harness the same for every submission: its own compile
   std::string harness_error;
   switch (problem.mode) {
     case problems::Mode::kStdio:
@@ -477,26 +487,35 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
       if (!generated) return finish(Verdict::kIE, "function harness: " + harness_error);
       source = std::move(generated->source);
       file_name = std::move(generated->file_name);
+      stdin_prefix = std::move(generated->stdin_prefix);
+      harness_recipe = std::move(generated->compile);
       break;
     }
     case problems::Mode::kAssert: {
       if (language->name != "python") {
         return finish(Verdict::kIE, "assert mode supports python only, not " + language->name);
       }
-      auto generated =
-          make_assert_program(preamble, submission.code, problem.entry_point, &harness_error);
+      auto generated = make_assert_program(preamble, submission.code, problem.entry_point,
+                                           options.stop_on_first_failure, &harness_error);
       if (!generated) return finish(Verdict::kIE, "assert harness: " + harness_error);
       source = std::move(generated->source);
       file_name = std::move(generated->file_name);
+      stdin_prefix = std::move(generated->stdin_prefix);
+      harness_recipe = std::move(generated->compile);
       break;
     }
   }
 
   const bool harnessed = problem.mode != problems::Mode::kStdio;
   Compiled program = impl_->compile(*language, file_name, source,
-                                    !(harnessed && harness_compiles_submission(language->name)));
+                                    harness_recipe.argv.empty() ? nullptr : &harness_recipe);
   result.compile = program.info;
   if (!program.internal_error.empty()) return finish(Verdict::kIE, program.internal_error);
+  if (!program.info.ok && !harness_recipe.argv.empty()) {
+    // The harness is our code: its compile failing is ours, not the submission's.
+    return finish(Verdict::kIE, "the harness does not compile: " +
+                                    cut_utf8(program.info.stderr_data, kMessageBytes));
+  }
   if (!program.info.ok) return finish(Verdict::kCE, "compile error");
 
   // A custom checker is compiled once per judge() call, through the same cache.
@@ -518,7 +537,10 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
     }
   }
 
-  const std::string token = problem.mode == problems::Mode::kStdio ? "" : make_token();
+  const bool assert_mode = problem.mode == problems::Mode::kAssert;
+  // Function mode's result lines carry a token; assert mode's records need none (only the
+  // evaluator can write them).
+  const std::string token = problem.mode == problems::Mode::kFunction ? make_token() : "";
   sandbox::Limits limits;
   limits.cpu_ms = time_ms;
   limits.memory_bytes = memory_mb * kMiB;
@@ -539,16 +561,13 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
   };
 
   // The verdict of a test that ran to its end, from what it printed: stdio, its stdout; function
-  // mode, its result JSON; assert mode, "ok".
+  // mode, its result JSON.
   auto check_printed = [&](size_t index, const std::string& printed, TestResult& out) {
     const problems::Test& test = problem.tests[index];
     if (options.return_outputs) out.expected = cut_utf8(test.expected, options.output_return_bytes);
     std::optional<CheckOutcome> outcome;
     std::string checker_error;
-    if (problem.mode == problems::Mode::kAssert) {
-      outcome = printed == "ok" ? CheckOutcome{true, ""}
-                                : CheckOutcome{false, "the checks did not run to completion"};
-    } else if (checker_language != nullptr) {
+    if (checker_language != nullptr) {
       auto checked =
           impl_->run_checker(*checker_language, *checker.entry, test.input, printed, test.expected);
       outcome = std::move(checked.outcome);
@@ -581,13 +600,33 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
     check_printed(index, line.value, out);
   };
 
+  // The verdict of an assert-mode test that the evaluator decided.
+  auto check_record = [&](size_t index, const AssertRecord& record, const std::string& output,
+                          TestResult& out) {
+    if (options.return_outputs) {
+      out.stdout_data = cut_utf8(output, options.output_return_bytes);
+      if (record.verdict != Verdict::kAC) {
+        out.stderr_data = cut_utf8(record.message, options.output_return_bytes);
+      }
+    }
+    if (output.size() > output_limit_bytes(problem.tests[index])) {
+      out.verdict = Verdict::kOLE;
+      out.message = "output limit exceeded";
+      return;
+    }
+    out.verdict = record.verdict;
+    if (record.verdict != Verdict::kAC)
+      out.message = tail_utf8(trim(record.message), kMessageBytes);
+  };
+
   // A harness that compiles the submission reports its compile error from every process.
   std::mutex compile_error_mu;
   std::optional<std::string> compile_error;
   std::atomic<bool> compile_failed{false};  // no further runs: every one would fail the same way
+  // Assert mode's compile errors come as records: its exit code and stderr are never read.
   auto exited_with = [&](const sandbox::Result& run, int code, std::string_view prefix) {
-    return harnessed && run.status == sandbox::Status::kRuntimeError && run.signal == 0 &&
-           run.exit_code == code &&
+    return harnessed && !assert_mode && run.status == sandbox::Status::kRuntimeError &&
+           run.signal == 0 && run.exit_code == code &&
            std::string_view(run.stderr_data).substr(0, prefix.size()) == prefix;
   };
 
@@ -607,22 +646,22 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
     } else if (auto verdict = verdict_for_status(run.status)) {
       out.verdict = *verdict;
       out.message = run.message;
-      if (problem.mode == problems::Mode::kAssert && *verdict == Verdict::kRE &&
-          assert_failed(run.stderr_data)) {
-        out.verdict = Verdict::kWA;  // the submission ran but an assertion rejected it
-      }
       if (*verdict == Verdict::kRE) {
         // The program's own last words say more than "exit code 1".
         std::string said = trim(run.stderr_data);
         if (!said.empty()) {
-          if (said.size() > kMessageBytes) said = said.substr(said.size() - kMessageBytes);
+          said = tail_utf8(said, kMessageBytes);
           out.message += (out.message.empty() ? "" : ": ") + said;
         }
       }
+    } else if (assert_mode) {
+      // The evaluator exited cleanly without deciding this test. Only its own "ie" record is an
+      // internal error: an ending nobody explained may have been caused by the submission.
+      out.verdict = Verdict::kRE;
+      out.message = "the run ended without a verdict for this test";
     } else {
       out.verdict = Verdict::kWA;
-      out.message = problem.mode == problems::Mode::kAssert ? "the checks did not run to completion"
-                                                            : "the function returned no result";
+      out.message = "the function returned no result";
     }
     if (options.return_outputs) {
       out.stdout_data = cut_utf8(own_stdout, options.output_return_bytes);
@@ -698,32 +737,69 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
       }
       spec.limits.output_bytes =
           std::max(largest_output_bytes, std::min(output_bytes, kBatchOutputBytes));
-      if (problem.mode == problems::Mode::kAssert) {
+      if (assert_mode) {
         std::vector<std::string> codes;
         for (size_t i = pos; i < stop; ++i) codes.push_back(problem.tests[i].code);
-        spec.stdin_data = assert_stdin(token, codes);
+        spec.stdin_data = stdin_prefix + assert_stdin(codes);
       } else {
         std::vector<std::string> inputs;
         for (size_t i = pos; i < stop; ++i) inputs.push_back(problem.tests[i].input);
-        spec.stdin_data = function_stdin(token, inputs);
+        spec.stdin_data = stdin_prefix + function_stdin(token, inputs);
       }
       sandbox::Result run = impl_->box->run(spec);
-      const ResultLines results = parse_result_lines(run.stdout_data, token);
+      ResultLines results;
+      AssertRecords records;
+      if (assert_mode) {
+        records = parse_assert_records(run.stdout_data);
+        if (records.compile_error) {
+          std::lock_guard lock(compile_error_mu);
+          compile_error = trim(*records.compile_error);
+          compile_failed = true;
+          return;
+        }
+      } else {
+        results = parse_result_lines(run.stdout_data, token);
+      }
+      auto has_result = [&](size_t k) {
+        return assert_mode ? records.by_index.contains(k) : results.by_index.contains(k);
+      };
       // Results count up to the first test without one; a later line cannot be the program's.
       size_t done = 0;
-      while (pos + done < stop && results.by_index.contains(done)) ++done;
+      while (pos + done < stop && has_result(done)) ++done;
       const bool clean = run.status == sandbox::Status::kOk;
       // With a clean exit every printed result stands. Otherwise the last test that ran (the
       // first without a result, or the last one if all printed theirs) takes the ending.
       size_t ended = clean ? pos + done : std::min(pos + done, stop - 1);
+      if (assert_mode && records.internal_error) ended = pos + done;  // the failure is ours
       for (size_t i = pos; i < ended; ++i) {
         TestResult& out = tests[i];
         record_usage(run, out);
-        check_result(i, results.by_index.at(i - pos), out);
+        if (assert_mode) {
+          check_record(i, records.by_index.at(i - pos), records.output[i - pos], out);
+        } else {
+          check_result(i, results.by_index.at(i - pos), out);
+        }
         if (is_failure(out.verdict)) record_failure(i);
+      }
+      if (assert_mode && records.internal_error && ended < stop) {
+        // The evaluator's own report of a failure of ours (the judge's input): IE, and the
+        // chunk stops.
+        TestResult& out = tests[ended];
+        record_usage(run, out);
+        out.verdict = Verdict::kIE;
+        out.message = cut_utf8(trim(*records.internal_error), kMessageBytes);
+        record_failure(ended);
+        return;
       }
       if (clean && ended == stop) {
         pos = stop;
+        continue;
+      }
+      // The evaluator stopped after a failing test (asked to, or the submission's process broke
+      // down): the tests after it run in a fresh process.
+      if (assert_mode && clean && done > 0 &&
+          records.by_index.at(done - 1).verdict != Verdict::kAC) {
+        pos = ended;
         continue;
       }
       // A limit hit after other tests ran in the same process may be theirs as much as this
@@ -743,7 +819,9 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
       TestResult& out = tests[ended];
       record_usage(run, out);
       std::string own_stdout = results.trailing;
-      if (auto it = results.by_index.find(ended - pos); it != results.by_index.end()) {
+      if (assert_mode) {
+        own_stdout = records.output[ended - pos];
+      } else if (auto it = results.by_index.find(ended - pos); it != results.by_index.end()) {
         own_stdout = it->second.output + own_stdout;
       }
       judge_ending(run, own_stdout, out);

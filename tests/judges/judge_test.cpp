@@ -304,6 +304,77 @@ TEST_F(JudgeTest, AssertModeVerdicts) {
   EXPECT_EQ(java.verdict, Verdict::kIE);  // a request the judge cannot serve, not a CE
 }
 
+TEST_F(JudgeTest, AssertModeAcceptsValuesTheOfficialHarnessAccepts) {
+  // Results that are not plain built-in values but pass the official tests: QuixBugs' correct
+  // flatten and kheapsort are generators consumed by list(...); the rest are standard types.
+  Problem problem;
+  problem.id = "values";
+  problem.mode = Mode::kAssert;
+  problem.entry_point = "value";
+  problem.tests = {
+      {"", "", "assert list(flatten([1, [2, [3, []]], 4])) == [1, 2, 3, 4]\n"},
+      {"", "", "assert list(kheapsort([3, 2, 1, 5, 4], 2)) == [1, 2, 3, 4, 5]\n"},
+      {"", "", "assert list(value('map')) == [2, 4]\nassert value('map') != [2, 4]\n"},
+      {"", "", "assert value('range') == range(3)\n"},
+      {"", "", "import fractions\nassert value('fraction') == fractions.Fraction(1, 3)\n"},
+      {"", "", "import decimal\nassert value('decimal') == decimal.Decimal('0.1')\n"},
+      {"", "", "import datetime\nassert value('date') == datetime.date(2024, 2, 29)\n"},
+      {"", "", "assert value('bytearray') == bytearray(b'ab')\n"},
+      {"", "", "assert value('keys') == {'a', 'b'}\nassert sorted(value('values')) == [1, 2]\n"},
+      {"", "", "assert value('numpy') == 3 and value('numpy') + 1 == 4\n"},
+  };
+  const std::string code =
+      "import datetime, decimal, fractions, heapq\n"
+      "def flatten(arr):\n"
+      "    for x in arr:\n"
+      "        if isinstance(x, list):\n"
+      "            for y in flatten(x):\n"
+      "                yield y\n"
+      "        else:\n"
+      "            yield x\n"
+      "def kheapsort(arr, k):\n"
+      "    heap = arr[:k]\n"
+      "    heapq.heapify(heap)\n"
+      "    for x in arr[k:]:\n"
+      "        yield heapq.heappushpop(heap, x)\n"
+      "    while heap:\n"
+      "        yield heapq.heappop(heap)\n"
+      "def value(kind):\n"
+      "    d = {'a': 1, 'b': 2}\n"
+      "    if kind == 'numpy':\n"
+      "        try:\n"
+      "            import numpy\n"
+      "            return numpy.int64(3)\n"
+      "        except ImportError:\n"
+      "            return 3\n"
+      "    return {'map': map(lambda x: 2 * x, [1, 2]), 'range': range(3),\n"
+      "            'fraction': fractions.Fraction(1, 3), 'decimal': decimal.Decimal('0.1'),\n"
+      "            'date': datetime.date(2024, 2, 29), 'bytearray': bytearray(b'ab'),\n"
+      "            'keys': d.keys(), 'values': d.values()}[kind]\n";
+  JudgeResult result = judge(problem, "python", code);
+  EXPECT_EQ(result.verdict, Verdict::kAC) << describe(result);
+  EXPECT_EQ(result.passed, problem.tests.size());
+}
+
+TEST_F(JudgeTest, AssertModeVerdictsComeOnlyFromTheEvaluator) {
+  // The submission prints the evaluator's record format and the old markers, and exits 99 or
+  // 98 after the harness's prefixes: never AC, never IE, never CE.
+  for (const char* code : {
+           "import os\ndef add(a, b):\n    os.write(1, b'cj pass 0 0\\ncj pass 1 0\\n')\n"
+           "    return 0\n",
+           "import os\ndef add(a, b):\n    os.write(2, b'codejudge-harness: boom\\n')\n"
+           "    os._exit(99)\n",
+           "import os\ndef add(a, b):\n    os.write(2, b'codejudge-compile-error: x\\n')\n"
+           "    os._exit(98)\n",
+           "import os, signal\ndef add(a, b):\n    os.kill(os.getppid(), signal.SIGKILL)\n",
+       }) {
+    JudgeResult result = judge(assert_problem(), "python", code);
+    EXPECT_NE(result.verdict, Verdict::kAC) << code << describe(result);
+    EXPECT_NE(result.verdict, Verdict::kIE) << code << describe(result);
+    EXPECT_NE(result.verdict, Verdict::kCE) << code << describe(result);
+  }
+}
+
 // ---- custom checker ----------------------------------------------------------------------------
 
 TEST_F(JudgeTest, CustomCheckerAcceptsAnyValidAnswer) {

@@ -21,7 +21,8 @@
 //           on stderr, exit 1.
 //   Per test a fresh argument set and a fresh Solution object, so mutations never leak.
 //   Python and JavaScript convert a result to the declared type where nothing is lost (Python:
-//   True -> 1 and 3.0 -> 3 for int, 1 -> 1.0 for float, 0/1 -> bool for bool, tuple -> list);
+//   True -> 1 for int, 1 -> 1.0 for float, 0/1 -> bool for bool, tuple -> list; a float stays a
+//   float where int is declared, so 3.0 is printed as 3.0);
 //   C++ and Java only turn 0/1 into a bool where bool was declared. A result that cannot be
 //   written as JSON (a Python set) is the submission's error.
 //   Types by language (LeetCode's starters): int -> int, long -> long long / long, float ->
@@ -36,14 +37,27 @@
 //   renamed, its "public" modifiers on top-level types and any package line are dropped, and its
 //   imports are moved to the top of Main.java.
 //
-// Assert-mode protocol (python): stdin is the token line followed by a batch of tests, each as its
-// size in bytes on a line and then its Python code (see assert_stdin). Test i passes only when the
-// line "<token> <i> ok" appears on stdout (see make_assert_program); the first failing test ends
-// the process.
+// Python (both modes): the harness is a real source file under judges/harness/, the same for
+// every submission; the submission, the preamble and the entry point come as data at the start
+// of stdin (GeneratedSource::stdin_prefix), before the protocol above.
 //
-// Neither harness is a security boundary: code in the same process can always find the token by
-// introspection. They defeat the cheap ways to fake a pass (exit(0), os._exit, killing itself,
-// always-equal objects, patched builtins); the sandbox contains the rest.
+// Assert-mode protocol (python; judges/harness/assert_evaluator.py): stdin is the header (the
+// sizes of the preamble, the submission and the entry point, and a flag to stop at the first
+// failure, then the three texts), then a batch of tests, each as its size in bytes on a line and
+// then its Python code (assert_stdin). The evaluator reads only the header, forks the process that
+// runs the submission, and only then reads the tests; it runs the tests itself and reaches the
+// submission only through calls whose arguments and results are data (see the .py file and
+// docs/SECURITY.md). Its stdout, which the submission's process cannot write to, carries framed
+// records (parse_assert_records): per test "pass", "wa" or "re" with a reason, what the
+// submission printed during that test ("out"), or once "ce" (the submission does not compile) or
+// "ie" (the judge's input is malformed). No token, exit code or stderr text of an assert run is
+// ever read as a verdict. The evaluator goes on after a failing test unless told to stop, and
+// stops after a failure that leaves the submission's process untrustworthy (it died, exited,
+// broke the protocol); tests after the last record run again in a fresh process.
+//
+// The function-mode harnesses run the submission in their own process: a submission can find the
+// token there and print result lines of its own, but those only claim results, which the judge
+// compares with expected values that never reach the process.
 #pragma once
 
 #include <cstddef>
@@ -53,6 +67,8 @@
 #include <string_view>
 #include <vector>
 
+#include "codejudge/judges/language.h"
+#include "codejudge/judges/verdict.h"
 #include "codejudge/problems/problem.h"
 
 namespace codejudge::judges {
@@ -62,10 +78,9 @@ inline constexpr int kHarnessExitCode = 99;
 inline constexpr std::string_view kHarnessStderrPrefix = "codejudge-harness:";
 
 // Exit code and stderr prefix of a submission that does not compile, where the harness compiles
-// it (the compiler's message follows the prefix). Such a program needs no compile step.
+// it (the compiler's message follows the prefix): python's function harness.
 inline constexpr int kCompileErrorExitCode = 98;
 inline constexpr std::string_view kCompileErrorStderrPrefix = "codejudge-compile-error:";
-bool harness_compiles_submission(std::string_view language);  // python
 
 // A function-mode value type. Lists only nest lists, so a type is a base and a depth:
 // list[list[int]] is {kInt, 2}. kVoid is valid only as a return type, with depth 0.
@@ -88,9 +103,23 @@ struct EntryPoint {
 };
 std::optional<EntryPoint> parse_entry_point(std::string_view text, std::string* error);
 
+// How a program is compiled: the command run in its work directory and the files it leaves
+// that the run needs (mounted at kBoxDir).
+struct CompileRecipe {
+  std::vector<std::string> argv;
+  std::vector<ArtifactSpec> artifacts;
+};
+
 struct GeneratedSource {
   std::string source;
-  std::string file_name;  // main.py, main.cpp, Main.java, main.js
+  std::string file_name;  // main.py, main.cpp, Main.java, main.js, harness.py
+  // What every run's stdin starts with: the Python harnesses take the submission, the preamble
+  // and the entry point here, as data. Empty for the other languages.
+  std::string stdin_prefix;
+  // Python: the harness is the same for every submission and compiles the submission itself
+  // (a syntax error is a CE it reports). It is byte-compiled once per interpreter version,
+  // through the compile cache, by this recipe. Empty argv: the language's own compile.
+  CompileRecipe compile;
 };
 
 // The complete program for function mode. language: python, cpp, java or javascript (aliases
@@ -108,7 +137,7 @@ std::string function_stdin(std::string_view token,
 
 // One result line "<token> <i> <value>" of a harnessed run.
 struct ResultLine {
-  std::string value;   // the result JSON (function mode) or "ok" (assert mode)
+  std::string value;   // the result JSON
   std::string output;  // the submission's own stdout since the previous result line
 };
 
@@ -118,40 +147,44 @@ struct ResultLines {
 };
 ResultLines parse_result_lines(std::string_view stdout_data, std::string_view token);
 
-// The assert-mode script (python only; main.py). It reads all of stdin and closes fd 0 before
-// any submission code runs, executes the preamble and then the submission (as "solution.py",
-// __name__ "solution") in their own namespaces, wraps entry_point ("f" or "Solution().f") in a
-// guard that rejects any returned value containing a type other than int, float, complex, str,
-// bytes, bool, None, list, tuple, dict, set, frozenset, collections' Counter, OrderedDict,
-// defaultdict and deque (MBPP's reference solutions return them), re.Match when re was loaded
-// before the submission (the preamble imports it), or a class the preamble
-// defined (exact types: a subclass fails; a preamble instance's attributes are checked too),
-// then, for each test in order, runs its code in a fresh copy of the submission's namespace with
-// the guarded candidate under the entry's name (for "f"; the submission's own recursive calls
-// stay unguarded) and calls check(candidate) when the test code defines check. The submission's
-// module (its globals) is shared by the tests of a batch, as LeetCode runs all tests of a
-// submission in one process. After every guarded call, and after each test, it verifies that
-// builtins, math, cmath, operator, the allowed collections classes, the preamble's namespace
-// and its classes are unchanged. Only when all of that succeeded does it write
-// "\n<token> <i> ok\n" straight to fd 1; after the last test it _exit(0)s. On any exception
-// (SystemExit included) or a caught guard failure it prints the traceback and a last line
-// "codejudge: test failed: <ExceptionType>" to stderr and exits 1.
-// The test code sees the preamble's own definitions (is_same_list, ListNode, ...) even if the
-// submission redefines them, builtins as they were before the submission ran, and the
-// submission's other names (HumanEval checks call helpers from the prompt). A submission's
-// redefinition of a preamble class is replaced by the preamble's class.
+// The assert-mode evaluator (python only; main.py) and, as its stdin_prefix, the header that
+// carries the preamble, the submission and entry_point ("f" or "Solution().f"). The evaluator
+// runs the preamble in its own namespace and, in the forked submission process, the preamble's
+// names and then the submission (as "solution.py", __name__ "solution"; the preamble's classes
+// are put back over any redefinition, so nodes the submission builds stay the preamble's). For
+// each test, in order, it runs the test's code in a fresh namespace: the preamble's names, the
+// builtins, the entry point under its name (for "f"; "Solution().f" makes a fresh Solution per
+// test) and, looked up when the test uses them, the submission's other names (HumanEval's
+// prompt helpers), never shadowing a builtin or a preamble name; then check(candidate) if the
+// test code defined check. A test passes when that finishes without an exception and the
+// submission's process stayed sound; an AssertionError is "wa", anything else "re".
+// Values cross as data: None, bool, int, float, complex, str, bytes, bytearray, list, tuple,
+// dict, set, frozenset, Counter, OrderedDict, defaultdict, deque, Fraction, Decimal, range, dict
+// views, date/time/datetime/timedelta/timezone, re.Match/Pattern, numpy arrays and scalars, and
+// instances of the preamble's classes; everything else (generators, map, the submission's own
+// objects) stays in the submission's process behind a handle the test can call and iterate but
+// that equals only itself. Arguments changed in place are copied back.
 std::optional<GeneratedSource> make_assert_program(std::string_view preamble,
                                                    std::string_view user_code,
                                                    std::string_view entry_point,
-                                                   std::string* error);
+                                                   bool stop_at_first_failure, std::string* error);
 
-// The stdin for a batch of assert-mode tests: the token line, then per test its code's size in
-// bytes on a line of its own followed by the code.
-std::string assert_stdin(std::string_view token, const std::vector<std::string>& test_codes);
+// The tests of an assert-mode batch, after the header: per test its code's size in bytes on a
+// line of its own followed by the code.
+std::string assert_stdin(const std::vector<std::string>& test_codes);
 
-// True when the assert script's stderr says the failing exception was an AssertionError (a
-// wrong answer rather than a runtime error).
-bool assert_failed(std::string_view stderr_data);
+// The assert evaluator's records (see the protocol above).
+struct AssertRecord {
+  Verdict verdict = Verdict::kRE;  // kAC ("pass"), kWA or kRE
+  std::string message;             // why it failed: the test's traceback
+};
+struct AssertRecords {
+  std::map<size_t, AssertRecord> by_index;  // a repeated index keeps its first record
+  std::map<size_t, std::string> output;     // what the submission printed during test i
+  std::optional<std::string> compile_error;
+  std::optional<std::string> internal_error;
+};
+AssertRecords parse_assert_records(std::string_view stdout_data);
 
 // 128 random bits from the kernel's CSPRNG as 32 lowercase hex digits.
 std::string make_token();

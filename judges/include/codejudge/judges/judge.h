@@ -2,15 +2,21 @@
 // sandbox on a shared worker pool, check each output, and reduce the per-test verdicts.
 //
 // Verdict rules:
-//   - CE when the compile failed (or the source is over kMaxSourceBytes). Harnessed python has
-//     no compile step: its harness compiles the submission and reports a failure
-//     (kCompileErrorExitCode), which is a CE too, with no tests reported.
+//   - CE when the compile failed (or the source is over kMaxSourceBytes). Harnessed python
+//     compiles only its harness (once per interpreter version, cached; a failure there is IE):
+//     the harness compiles the submission and reports a failure (function mode:
+//     kCompileErrorExitCode; assert mode: a "ce" record), which is a CE too, with no tests
+//     reported.
 //   - Per test: the sandbox status maps to RE/TLE/MLE/OLE/SE; an OK run is checked (WA or AC).
-//     A sandbox IE, a harness failure (exit 99 with "codejudge-harness:" on stderr), a custom
-//     checker that crashes or times out, or any failure of ours (scratch dir, cache I/O) is IE.
+//     A sandbox IE, a function harness failure (exit 99 with "codejudge-harness:" on stderr), the
+//     assert evaluator's "ie" record, a custom checker that crashes or times out, or any failure
+//     of ours (scratch dir, cache I/O) is IE.
 //   - Submission: IE if any reported test is IE (never blame the submission); else the first
 //     failing test's verdict in test order; else AC.
-//   - Assert mode: a failed assertion is WA; any other exception is RE.
+//   - Assert mode: the evaluator, a process the submission cannot reach, decides each test (see
+//     harness.h): a failed assertion is WA; any other exception, or the submission's process
+//     dying or exiting, is RE. An assert run that ends without the evaluator's record for a test
+//     takes the sandbox's status for it (RE when that is OK), never AC and never IE.
 //
 // Batching (function and assert mode): the tests of a submission run in chunks of batch_tests,
 // the chunks in parallel on the pool; the tests of a chunk run in order, as many per process as
@@ -20,8 +26,11 @@
 // it. The process's ending (crash, exception, limit) belongs to the first test without a result;
 // when that ending is a limit and other tests ran before it in the process (or, for memory and
 // output, the batch held other tests' data), the test runs again and the rest of the chunk one
-// per process. A test's cpu_ms, wall_ms and memory_bytes are those of the process it ran in; its
-// stderr (with return_outputs) is given only to the test that ended the process.
+// per process. In assert mode the evaluator goes on after a wrong answer (unless
+// stop_on_first_failure) and stops after a failure that breaks the submission's process; the
+// tests after its last record run in a fresh process. A test's cpu_ms, wall_ms and memory_bytes
+// are those of the process it ran in; its stderr (with return_outputs) is given only to the test
+// that ended the process (assert mode: a failed test's is the evaluator's account of the failure).
 // With stop_on_first_failure, tests after a failure are not started, but every test before it
 // still runs, so the verdict and the reported tests (those up to and including the first
 // failure) do not depend on parallelism or load. Limits are CPU time, which load does not change.
