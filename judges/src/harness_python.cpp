@@ -27,7 +27,7 @@ _CJ_RETURNS = @RETURNS@
 
 
 def _cj_main():
-    import builtins, json, math, types
+    import builtins, json, types
 
     sys, os = _cj_sys, _cj_os
     raw = sys.stdin.buffer.read()  # all of it, before any submission code runs
@@ -139,7 +139,8 @@ def _cj_main():
         return v
 
     # The declared type decides conversions that lose nothing: True -> 1 for int, 1 -> 1.0 for
-    # float, 0/1 -> bool for bool, 3.0 -> 3 for int, tuple -> list; nodes become lists.
+    # float, 0/1 -> bool for bool, tuple -> list; nodes become lists. A float stays a float
+    # (3.0, NaN, Infinity): the judge rejects it where an integer is declared.
     def conv(v, t):
         c = t[:1]
         if v is None:
@@ -154,10 +155,6 @@ def _cj_main():
                 return v == 1
             return v
         if tv is float:
-            if not math.isfinite(v):
-                return None
-            if (c == "i" or c == "l") and v.is_integer():
-                return int(v)
             return v
         if tv is str:
             return v
@@ -216,8 +213,7 @@ def _cj_main():
         else:
             code = _CJ_RETURNS
         try:
-            text = json.dumps(conv(result, code), ensure_ascii=False, separators=(",", ":"),
-                              allow_nan=False)
+            text = json.dumps(conv(result, code), ensure_ascii=False, separators=(",", ":"))
         except (TypeError, ValueError, RecursionError) as e:
             user_error("test %d: the result cannot be written as JSON: %s" % (i, e))
         flush()
