@@ -324,6 +324,13 @@ bool is_identifier_char(char c) {
          c == '$';
 }
 
+std::string_view word_at(std::string_view blanked_code, size_t pos) {
+  if (pos > 0 && is_identifier_char(blanked_code[pos - 1])) return "";
+  size_t end = pos;
+  while (end < blanked_code.size() && is_identifier_char(blanked_code[end])) ++end;
+  return blanked_code.substr(pos, end - pos);
+}
+
 std::string type_code(const ValueType& type) {
   static constexpr std::array<char, 8> kCodes = {'i', 'l', 'f', 'b', 's', 'N', 'T', 'v'};
   std::string code(type.list_depth, '[');

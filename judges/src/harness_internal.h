@@ -48,4 +48,7 @@ bool declares(std::string_view blanked_code, std::string_view name,
 
 bool is_identifier_char(char c);
 
+// The identifier that starts at pos in blanked code, or "" when pos does not start one.
+std::string_view word_at(std::string_view blanked_code, size_t pos);
+
 }  // namespace codejudge::judges::harness_detail

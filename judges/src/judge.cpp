@@ -194,6 +194,45 @@ std::vector<std::string> files_with_suffix(const std::string& dir, const std::st
   return names;
 }
 
+// Function mode: the type each test's result is compared as (the return type, or the first
+// parameter's for a void function), after checking every test's arguments against the
+// signature and, unless a custom checker reads it, its expected value against that type.
+// nullopt with *error when a test does not fit: a defect of the problem.
+std::optional<ValueType> check_function_tests(const problems::Problem& problem,
+                                              std::string* error) {
+  std::vector<ValueType> params;
+  for (const problems::Param& param : problem.signature.params) {
+    auto type = parse_type(param.type, error);
+    if (!type) return std::nullopt;
+    params.push_back(*type);
+  }
+  auto result_type = parse_type(problem.signature.returns, error);
+  if (!result_type) return std::nullopt;
+  if (result_type->base == ValueType::Kind::kVoid) {
+    if (params.empty()) {
+      *error = "a void function must take the argument it modifies";
+      return std::nullopt;
+    }
+    result_type = params[0];
+  }
+  const bool typed_expected = problem.checker.type != problems::CheckerSpec::Type::kCustom;
+  for (size_t i = 0; i < problem.tests.size(); ++i) {
+    const problems::Test& test = problem.tests[i];
+    std::string why = arguments_error(test.input, params);
+    if (!why.empty()) {
+      *error = "test " + std::to_string(i + 1) + ": the arguments do not fit the signature: " + why;
+      return std::nullopt;
+    }
+    if (typed_expected) why = expected_value_error(test.expected, *result_type);
+    if (!why.empty()) {
+      *error = "test " + std::to_string(i + 1) + ": the expected value does not fit the " +
+               "declared type: " + why;
+      return std::nullopt;
+    }
+  }
+  return result_type;
+}
+
 }  // namespace
 
 struct Judge::Impl {
@@ -232,9 +271,16 @@ struct Judge::Impl {
         if (result.signal != 0) output.diagnostics += "\ncompiler killed: " + result.message;
         return output;
       case sandbox::Status::kTimeLimit:
+        if (result.idle) {
+          // Blocked for good on something the source made the compiler open (a pipe of its own
+          // under /proc/self/fd): a compile error, as repeatable as any other.
+          output.diagnostics += "\nthe compiler was blocked (" + result.message +
+                                "): the source makes it read something that never ends";
+          return output;
+        }
         if (result.cpu_ms < spec.limits.cpu_ms) {
-          // Wall clock only: the machine was busy or the compiler blocked. Not repeatable,
-          // so neither cached nor blamed on the submission.
+          // The wall fuse with the compiler still making progress: the host was too busy to
+          // give it CPU. Not repeatable, so neither cached nor blamed on the submission.
           output.internal_error = "compile: wall-clock timeout (" + result.message + ")";
           return output;
         }
@@ -249,9 +295,9 @@ struct Judge::Impl {
         output.diagnostics += "\ncompilation exceeded an output limit: " + result.message;
         return output;
       case sandbox::Status::kSecurityError:
-        // Our seccomp policy stopped the compiler: our bug, not the submission's.
-        output.internal_error =
-            "compile: the compiler was stopped by the sandbox: " + result.message;
+        // What a compiler does follows from the source it reads, so a source that makes it do
+        // what the policy forbids is a compile error: never an IE that a submission can cause.
+        output.diagnostics += "\nthe compiler was stopped by the sandbox: " + result.message;
         return output;
       case sandbox::Status::kInternalError:
         output.internal_error = "compile: sandbox: " + result.message;
@@ -275,8 +321,10 @@ struct Judge::Impl {
         struct stat st {};
         const std::string path = scratch->path() + "/" + name;
         if (lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-          output.internal_error =
-              "compile: the compiler succeeded but " + name + " is missing or not a regular file";
+          // The source decides what the compiler writes (a Rust crate_type attribute can
+          // rename or suppress the binary): a compile error, not ours.
+          output.diagnostics += "\nthe compiler wrote no " + name;
+          output.artifacts.clear();
           return output;
         }
         artifact_bytes += static_cast<uint64_t>(st.st_size);
@@ -291,6 +339,16 @@ struct Judge::Impl {
         auto data = scratch->read_file(name, kMaxArtifactBytes);
         if (!data) {
           output.internal_error = "compile: reading " + name + " from the scratch dir failed";
+          return output;
+        }
+        if (spec_artifact.executable && !data->starts_with("\x7f"
+                                                           "ELF")) {
+          // An archive (go build of a package other than main, a Rust library crate) would
+          // fail at execve as "Exec format error": it is the source's doing, so a CE.
+          output.diagnostics +=
+              "\nthe compiler wrote a library, not an executable program"
+              " (Go: the file must be package main; Rust: a binary crate)";
+          output.artifacts.clear();
           return output;
         }
         output.artifacts.push_back({name, std::move(*data), spec_artifact.executable});
@@ -356,8 +414,9 @@ struct Judge::Impl {
   };
 
   // Runs a custom checker as `checker /check/input /check/output /check/answer`.
-  CheckerRun run_checker(const Language& language, const CompileCache::Entry& checker,
-                         std::string_view input, std::string_view output, std::string_view answer) {
+  CheckerRun run_checker(const Language& language, std::string_view main_class,
+                         const CompileCache::Entry& checker, std::string_view input,
+                         std::string_view output, std::string_view answer) {
     CheckerRun run;
     std::string error;
     const uint64_t bytes = input.size() + output.size() + answer.size() + 4 * kMiB;
@@ -373,7 +432,7 @@ struct Judge::Impl {
       return run;
     }
     sandbox::RunSpec spec;
-    spec.argv = concat(language.run_argv(kCheckerMemoryBytes),
+    spec.argv = concat(language.run_argv(kCheckerMemoryBytes, main_class),
                        {"/check/input", "/check/output", "/check/answer"});
     spec.env = concat(base_environment(), language.run_env);
     spec.limits.cpu_ms = kCheckerCpuMs;
@@ -474,13 +533,20 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
   }
   std::string source;
   std::string file_name = language->source_file;
-  std::string stdin_prefix;      // the Python harnesses' header: the submission as data
-  CompileRecipe harness_recipe;  // a harness the same for every submission: its own compile
+  std::string stdin_prefix;         // the Python harnesses' header: the submission as data
+  CompileRecipe harness_recipe;     // a harness the same for every submission: its own compile
+  std::string main_class = "Main";  // Java's class to run; a harness's is always Main
   std::string harness_error;
+  std::optional<ValueType> result_type;  // function mode: what a test's result is compared as
   switch (problem.mode) {
-    case problems::Mode::kStdio:
-      source = preamble.empty() ? submission.code : preamble + "\n" + submission.code;
+    case problems::Mode::kStdio: {
+      ProgramSource program = program_source(
+          *language, preamble.empty() ? submission.code : preamble + "\n" + submission.code);
+      source = std::move(program.code);
+      file_name = std::move(program.file_name);
+      if (!program.main_class.empty()) main_class = std::move(program.main_class);
       break;
+    }
     case problems::Mode::kFunction: {
       auto generated = make_function_program(language->name, problem.signature, problem.entry_point,
                                              preamble, submission.code, &harness_error);
@@ -489,6 +555,11 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
       file_name = std::move(generated->file_name);
       stdin_prefix = std::move(generated->stdin_prefix);
       harness_recipe = std::move(generated->compile);
+      // Every test is checked against the signature before anything runs: a test that does not
+      // fit is the problem's defect (IE), and a harness never has a reason of its own to fail,
+      // so nothing a harnessed process says about its input can be a verdict.
+      result_type = check_function_tests(problem, &harness_error);
+      if (!result_type) return finish(Verdict::kIE, harness_error);
       break;
     }
     case problems::Mode::kAssert: {
@@ -506,7 +577,11 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
     }
   }
 
-  const bool harnessed = problem.mode != problems::Mode::kStdio;
+  // Only python's function harness reports a compile error by exit code and marker (assert
+  // mode's come as evaluator records); from any other program the marker is the program's own
+  // output (a C++ submission can write it too).
+  const bool harness_compiles =
+      problem.mode == problems::Mode::kFunction && language->name == "python";
   Compiled program = impl_->compile(*language, file_name, source,
                                     harness_recipe.argv.empty() ? nullptr : &harness_recipe);
   result.compile = program.info;
@@ -520,14 +595,16 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
 
   // A custom checker is compiled once per judge() call, through the same cache.
   const Language* checker_language = nullptr;
+  std::string checker_main_class;
   Compiled checker;
   if (problem.checker.type == problems::CheckerSpec::Type::kCustom) {
     checker_language = find_language(problem.checker.language);
     if (checker_language == nullptr) {
       return finish(Verdict::kIE, "checker: unknown language '" + problem.checker.language + "'");
     }
-    checker =
-        impl_->compile(*checker_language, checker_language->source_file, problem.checker.code);
+    ProgramSource checker_program = program_source(*checker_language, problem.checker.code);
+    checker_main_class = std::move(checker_program.main_class);
+    checker = impl_->compile(*checker_language, checker_program.file_name, checker_program.code);
     if (!checker.internal_error.empty()) {
       return finish(Verdict::kIE, "checker: " + checker.internal_error);
     }
@@ -545,7 +622,7 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
   limits.cpu_ms = time_ms;
   limits.memory_bytes = memory_mb * kMiB;
   limits.processes = std::max<uint32_t>(limits.processes, language->run_processes);
-  const auto run_argv = language->run_argv(limits.memory_bytes);
+  const auto run_argv = language->run_argv(limits.memory_bytes, main_class);
   const auto run_env = concat(base_environment(), language->run_env);
 
   std::vector<TestResult> tests(problem.tests.size());
@@ -568,13 +645,13 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
     std::optional<CheckOutcome> outcome;
     std::string checker_error;
     if (checker_language != nullptr) {
-      auto checked =
-          impl_->run_checker(*checker_language, *checker.entry, test.input, printed, test.expected);
+      auto checked = impl_->run_checker(*checker_language, checker_main_class, *checker.entry,
+                                        test.input, printed, test.expected);
       outcome = std::move(checked.outcome);
       checker_error = std::move(checked.error);
     } else if (problem.mode == problems::Mode::kFunction) {
-      outcome =
-          check_json(test.expected, printed, problem.checker.abs_tol, problem.checker.rel_tol);
+      outcome = check_value(test.expected, printed, *result_type, problem.checker.abs_tol,
+                            problem.checker.rel_tol);
     } else {
       outcome = check_text(problem.checker, test.expected, printed);
     }
@@ -623,27 +700,26 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
   std::mutex compile_error_mu;
   std::optional<std::string> compile_error;
   std::atomic<bool> compile_failed{false};  // no further runs: every one would fail the same way
-  // Assert mode's compile errors come as records: its exit code and stderr are never read.
-  auto exited_with = [&](const sandbox::Result& run, int code, std::string_view prefix) {
-    return harnessed && !assert_mode && run.status == sandbox::Status::kRuntimeError &&
-           run.signal == 0 && run.exit_code == code &&
-           std::string_view(run.stderr_data).substr(0, prefix.size()) == prefix;
+  auto reported_compile_error = [&](const sandbox::Result& run) {
+    return harness_compiles && run.status == sandbox::Status::kRuntimeError && run.signal == 0 &&
+           run.exit_code == kCompileErrorExitCode &&
+           std::string_view(run.stderr_data).starts_with(kCompileErrorStderrPrefix);
   };
 
   // The verdict of the test during which the program ended without printing its result.
   auto judge_ending = [&](const sandbox::Result& run, std::string_view own_stdout,
                           TestResult& out) {
-    if (exited_with(run, kCompileErrorExitCode, kCompileErrorStderrPrefix)) {
+    if (reported_compile_error(run)) {
       std::lock_guard lock(compile_error_mu);
       compile_error = trim(run.stderr_data.substr(kCompileErrorStderrPrefix.size()));
       compile_failed = true;
       out.verdict = Verdict::kCE;
       return;
     }
-    if (exited_with(run, kHarnessExitCode, kHarnessStderrPrefix)) {
-      out.verdict = Verdict::kIE;
-      out.message = cut_utf8(trim(run.stderr_data), kMessageBytes);
-    } else if (auto verdict = verdict_for_status(run.status)) {
+    // A harness's own failure marker (kHarnessExitCode) is no IE here: submission code in the
+    // same process can write it too, and the tests were checked against the signature before
+    // the run, so whatever the process says, its ending is the submission's.
+    if (auto verdict = verdict_for_status(run.status)) {
       out.verdict = *verdict;
       out.message = run.message;
       if (*verdict == Verdict::kRE) {
@@ -889,7 +965,8 @@ Judge::RunOutput Judge::run(const Submission& submission, const std::string& std
     output.run.message = "compile failed";
     return output;
   }
-  Compiled program = impl_->compile(*language, language->source_file, submission.code);
+  ProgramSource source = program_source(*language, submission.code);
+  Compiled program = impl_->compile(*language, source.file_name, source.code);
   output.compile = program.info;
   if (!program.internal_error.empty()) {
     output.compile.ok = false;
@@ -902,7 +979,7 @@ Judge::RunOutput Judge::run(const Submission& submission, const std::string& std
     return output;
   }
   sandbox::RunSpec spec;
-  spec.argv = language->run_argv(limits.memory_bytes);
+  spec.argv = language->run_argv(limits.memory_bytes, source.main_class);
   spec.env = concat(base_environment(), language->run_env);
   spec.limits = limits;
   spec.limits.processes = std::max<uint32_t>(limits.processes, language->run_processes);

@@ -13,6 +13,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <utility>
+
+#include "harness_internal.h"
 
 extern char** environ;
 
@@ -32,6 +35,11 @@ sandbox::Limits compile_limits(uint64_t memory_bytes, uint32_t processes) {
   limits.file_size_bytes = 128 * kMiB;  // the judge keeps at most 64 MiB of artifacts
   limits.tmpfs_bytes = 256 * kMiB;
   limits.open_files = 1024;
+  // A compiler that makes no progress for 5 s is blocked for good (a source that includes a pipe
+  // of the compiler's own, such as rustc's jobserver at /proc/self/fd/3, waits for input that
+  // never comes): a compile error, long before the wall fuse, which is for a host too busy to
+  // give the compiler any CPU.
+  limits.idle_ms = 5000;
   return limits;
 }
 
@@ -61,7 +69,10 @@ std::vector<Language> make_languages() {
     l.source_file = "main.cpp";
     l.tool = "/usr/bin/g++";
     l.version_argv = {"/usr/bin/g++", "--version"};
-    l.compile_argv = {"/usr/bin/g++", "-std=c++20", "-O2", "-pipe", "-o", "main", "{src}"};
+    // No -pipe: with it cc1's stdout is a pipe of the compiler's own, which a source could open
+    // and read (#include "/dev/stdout"), blocking the compiler on its own output. The sandbox's
+    // pipes belong to root: the compiler cannot open them.
+    l.compile_argv = {"/usr/bin/g++", "-std=c++20", "-O2", "-o", "main", "{src}"};
     l.compile_limits = compile_limits(1024 * kMiB, 32);
     l.artifacts = {{"main", true}};
     languages.push_back(std::move(l));
@@ -73,7 +84,7 @@ std::vector<Language> make_languages() {
     l.source_file = "main.c";
     l.tool = "/usr/bin/gcc";
     l.version_argv = {"/usr/bin/gcc", "--version"};
-    l.compile_argv = {"/usr/bin/gcc", "-std=c17", "-O2", "-pipe", "-o", "main", "{src}", "-lm"};
+    l.compile_argv = {"/usr/bin/gcc", "-std=c17", "-O2", "-o", "main", "{src}", "-lm"};  // no -pipe
     l.compile_limits = compile_limits(1024 * kMiB, 32);
     l.artifacts = {{"main", true}};
     languages.push_back(std::move(l));
@@ -238,7 +249,8 @@ std::string first_output_line(const std::vector<std::string>& argv) {
 
 }  // namespace
 
-std::vector<std::string> Language::run_argv(uint64_t memory_bytes) const {
+std::vector<std::string> Language::run_argv(uint64_t memory_bytes,
+                                            std::string_view main_class) const {
   const std::string box(kBoxDir);
   if (name == "python") return {"/usr/bin/python3", box + "/main.py"};
   if (name == "javascript") return {"/usr/bin/node", box + "/main.js"};
@@ -250,6 +262,7 @@ std::vector<std::string> Language::run_argv(uint64_t memory_bytes) const {
     // writing /tmp/hsperfdata.
     uint64_t heap_mb = std::max<uint64_t>(memory_bytes / kMiB, 16);
     return {"/usr/bin/java",
+            "-ea",
             "-Xmx" + std::to_string(heap_mb) + "m",
             "-Xss64m",
             "-XX:+UseSerialGC",
@@ -257,7 +270,7 @@ std::vector<std::string> Language::run_argv(uint64_t memory_bytes) const {
             "-XX:-UsePerfData",
             "-cp",
             box,
-            "Main"};
+            std::string(main_class)};
   }
   return {box + "/main"};
 }
@@ -268,6 +281,69 @@ std::vector<std::string> Language::compile_command(std::string_view source_file_
     if (arg == "{src}") arg = std::string(source_file_name);
   }
   return argv;
+}
+
+ProgramSource program_source(const Language& language, std::string code) {
+  ProgramSource program{language.source_file, std::move(code), ""};
+  if (language.name != "java") return program;
+  using harness_detail::is_identifier_char;
+  using harness_detail::word_at;
+  const std::string blanked = harness_detail::blank_comments_and_strings(program.code);
+  auto skip_space = [&](size_t pos) {
+    while (pos < blanked.size() && std::isspace(static_cast<unsigned char>(blanked[pos]))) ++pos;
+    return pos;
+  };
+  std::string public_class;  // the first public top-level type
+  std::string main_class;    // the first top-level type that declares a method main
+  std::string declared;      // a top-level type whose body has not opened yet
+  std::string inside;        // the top-level type whose body we are in
+  bool is_public = false;    // "public" seen in the current top-level declaration
+  int depth = 0;
+  for (size_t i = 0; i < blanked.size(); ++i) {
+    const char c = blanked[i];
+    if (c == '{') {
+      if (depth++ == 0) inside = std::exchange(declared, "");
+      continue;
+    }
+    if (c == '}') {
+      if (depth > 0 && --depth == 0) inside.clear();
+      continue;
+    }
+    if (c == ';' && depth == 0) is_public = false;
+    const std::string_view word = word_at(blanked, i);
+    if (word.empty()) continue;
+    if (depth == 0 && word == "package") {
+      size_t end = blanked.find(';', i);
+      end = end == std::string::npos ? blanked.size() : end + 1;
+      for (size_t k = i; k < end; ++k) {
+        if (program.code[k] != '\n') program.code[k] = ' ';
+      }
+      i = end - 1;
+      continue;
+    }
+    if (depth == 0 && word == "public") {
+      is_public = true;
+    } else if (depth == 0 &&
+               (word == "class" || word == "interface" || word == "enum" || word == "record")) {
+      declared = std::string(word_at(blanked, skip_space(i + word.size())));
+      if (is_public && public_class.empty()) public_class = declared;
+      is_public = false;
+    } else if (depth == 1 && word == "main" && !inside.empty() && main_class.empty()) {
+      // A method declaration "void main(": the previous word is void, the next token '('.
+      size_t before = i;
+      while (before > 0 && std::isspace(static_cast<unsigned char>(blanked[before - 1]))) --before;
+      const bool after_void = before >= 4 && blanked.compare(before - 4, 4, "void") == 0 &&
+                              (before == 4 || !is_identifier_char(blanked[before - 5]));
+      const size_t next = skip_space(i + word.size());
+      if (after_void && next < blanked.size() && blanked[next] == '(') main_class = inside;
+    }
+    i += word.size() - 1;
+  }
+  if (!public_class.empty()) program.file_name = public_class + ".java";
+  program.main_class = !public_class.empty() ? public_class
+                       : !main_class.empty() ? main_class
+                                             : "Main";
+  return program;
 }
 
 std::vector<std::string> base_environment() {

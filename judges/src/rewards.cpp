@@ -228,6 +228,34 @@ std::optional<std::string> extract_code(std::string_view completion,
   return std::string(raw);
 }
 
+std::optional<std::string_view> response_after_prompt(std::string_view query,
+                                                      std::string_view prompt) {
+  if (query.starts_with(prompt)) return query.substr(prompt.size());
+  std::string prompt_bytes;  // the prompt's non-space bytes
+  for (char c : prompt) {
+    if (!is_space(c)) prompt_bytes += c;
+  }
+  if (prompt_bytes.empty()) return query;
+  std::string query_bytes;    // the query's non-space bytes...
+  std::vector<size_t> where;  // ...and their offsets in the query
+  for (size_t i = 0; i < query.size(); ++i) {
+    if (is_space(query[i])) continue;
+    query_bytes += query[i];
+    where.push_back(i);
+  }
+  const std::string_view anchor =
+      std::string_view(prompt_bytes)
+          .substr(prompt_bytes.size() - std::min(prompt_bytes.size(), kPromptAnchorBytes));
+  const size_t at = query_bytes.rfind(anchor);
+  if (at == std::string::npos) return std::nullopt;
+  std::string_view response = query.substr(where[at + anchor.size() - 1] + 1);
+  // The prompt's own trailing whitespace (the newline after "assistant"), when it is there.
+  size_t last = prompt.size();
+  while (last > 0 && is_space(prompt[last - 1])) --last;
+  if (response.starts_with(prompt.substr(last))) response.remove_prefix(prompt.size() - last);
+  return response;
+}
+
 double format_reward(std::string_view completion, const FormatOptions& options) {
   const size_t think_opens = count_occurrences(completion, kThinkOpen);
   const size_t think_closes = count_occurrences(completion, kThinkClose);

@@ -695,7 +695,12 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
   Stream streams[2] = {{out.read.get(), &result.stdout_data, &result.stdout_truncated},
                        {err.read.get(), &result.stderr_data, &result.stderr_truncated}};
   for (Stream& s : streams) fcntl(s.fd, F_SETFL, O_NONBLOCK);
-  enum class Kill { kNone, kCpu, kWall, kOutput, kSeccomp } killed = Kill::kNone;
+  enum class Kill { kNone, kCpu, kWall, kIdle, kOutput, kSeccomp } killed = Kill::kNone;
+  // The window of blocked-run detection: when it began (wall ms since exec) and the CPU time
+  // then. Any progress of at least idle_progress_ms starts a new window.
+  const uint64_t idle_progress_ms = std::max<uint64_t>(1, limits.idle_ms / 100);
+  uint64_t idle_window_wall_ms = 0;
+  uint64_t idle_window_cpu_ms = 0;
   std::string denied_syscall;
   bool stub_done = false;
   while (!stub_done || streams[0].open || streams[1].open) {
@@ -734,6 +739,17 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
         kill_and_reap();
         stub_done = true;
         continue;
+      }
+      if (cgroup && limits.idle_ms > 0) {
+        if (used_ms >= idle_window_cpu_ms + idle_progress_ms) {
+          idle_window_wall_ms = wall_ms;
+          idle_window_cpu_ms = used_ms;
+        } else if (wall_ms - idle_window_wall_ms >= limits.idle_ms) {
+          killed = Kill::kIdle;
+          kill_and_reap();
+          stub_done = true;
+          continue;
+        }
       }
       static const uint64_t cpus = std::max(1u, std::thread::hardware_concurrency());
       uint64_t cpu_left = cgroup ? (limits.cpu_ms - used_ms) / cpus : 100;
@@ -829,6 +845,11 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
   } else if (killed == Kill::kWall) {
     result.status = Status::kTimeLimit;
     result.message = "wall time limit exceeded (" + std::to_string(wall_limit_ms) + " ms)";
+  } else if (killed == Kill::kIdle) {
+    result.status = Status::kTimeLimit;
+    result.idle = true;
+    result.message = "blocked: less than " + std::to_string(idle_progress_ms) +
+                     " ms of CPU time in " + std::to_string(limits.idle_ms) + " ms";
   } else if (!have_status) {
     return internal_error("sandbox: the supervisor process died without a status");
   } else if (result.signal == SIGSYS) {

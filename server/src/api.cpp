@@ -698,9 +698,19 @@ std::optional<RewardBatch> decode_get_reward(const json& body, const problems::P
         item.error = bad("prompts" + index, "expected a string");
         continue;
       }
-      // The query is the prompt followed by the response; only the response is scored.
-      const std::string& prefix = prompt.get_ref<const std::string&>();
-      if (completion.compare(0, prefix.size(), prefix) == 0) completion.erase(0, prefix.size());
+      // The query is the prompt followed by the response; only the response is scored, and
+      // when the prompt cannot be found in the query nothing is: the whole query would hold
+      // the prompt's own code blocks.
+      auto response =
+          judges::response_after_prompt(completion, prompt.get_ref<const std::string&>());
+      if (!response) {
+        item.reason =
+            "the prompt is not in the query (its last " +
+            std::to_string(judges::kPromptAnchorBytes) +
+            " non-space bytes are missing), so the response cannot be told from the prompt";
+        continue;
+      }
+      completion = std::string(*response);
     }
     const json& label = (*labels)[i];
     json spec;
@@ -758,6 +768,7 @@ judges::Reward reward_of(const RewardItem& item, const judges::JudgeResult* resu
   if (!reward.reward && result != nullptr && reward.reason.empty()) {
     reward.reason = result->message;
   }
+  if (!item.reason.empty()) reward.reason = item.reason;
   return reward;
 }
 

@@ -76,6 +76,7 @@ struct RewardItem {
   std::optional<Error> error;
   bool code_found = false;
   double format = 0.0;
+  std::string reason;  // why nothing was judged in a valid item (the prompt not in the query)
 };
 struct RewardBatch {
   std::vector<RewardItem> items;
@@ -85,6 +86,8 @@ struct RewardBatch {
 std::optional<RewardBatch> decode_rewards(const json& body, const problems::ProblemSet& problems,
                                           const Caps& caps, Error* error);
 // /get_reward (OpenRLHF): query = prompt + completion, labels = problem ids (or inline specs).
+// With prompts, only the response after the prompt is scored (judges::response_after_prompt);
+// a query in which the prompt cannot be found scores 0 with a reason, never the whole query.
 std::optional<RewardBatch> decode_get_reward(const json& body, const problems::ProblemSet& problems,
                                              const Caps& caps, const ServerConfig& config,
                                              Error* error);

@@ -616,6 +616,8 @@ void App::Impl::rewards(api::RewardBatch batch, bool openrlhf, const FinishPtr& 
     try {
       json items = json::array();
       json rewards = json::array();
+      json accuracies = json::array();
+      json formats = json::array();
       size_t masked = 0;
       for (size_t i = 0; i < state->batch.items.size(); ++i) {
         const api::RewardItem& item = state->batch.items[i];
@@ -623,11 +625,19 @@ void App::Impl::rewards(api::RewardBatch batch, bool openrlhf, const FinishPtr& 
         judges::Reward reward = api::reward_of(item, result, state->batch.options);
         if (!reward.reward) ++masked;
         rewards.push_back(reward.reward.value_or(ie_reward));
+        accuracies.push_back(reward.accuracy);
+        formats.push_back(reward.format);
         items.push_back(api::encode_reward_item(item, result, reward));
       }
       json body = {{"items", std::move(items)}};
-      // OpenRLHF reads "rewards" (numbers only: it cannot mask a null).
-      if (openrlhf) body["rewards"] = std::move(rewards);
+      if (openrlhf) {
+        // OpenRLHF's reward-server fields: "rewards" (numbers only: it cannot mask a null),
+        // "scores" (what its dynamic filtering keeps or drops groups by: the accuracy, not the
+        // format bonus) and "extra_logs" (lists as long as the batch, logged per sample).
+        body["rewards"] = std::move(rewards);
+        body["scores"] = accuracies;
+        body["extra_logs"] = {{"accuracy", std::move(accuracies)}, {"format", std::move(formats)}};
+      }
       (*finish)(json_response(200, body),
                 {{"items", state->batch.items.size()}, {"null_rewards", masked}});
     } catch (const std::exception& e) {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -174,15 +175,34 @@ TEST(CheckFloat, NonNumbersMustMatchExactly) {
   EXPECT_FALSE(check_text(spec, "1.0abc", "1.0").accepted);
 }
 
-TEST(CheckFloat, NanAndInfinityOnlyMatchTheSameText) {
+// As DOMjudge's comparator: nan, inf and infinity are numbers in any case and with a sign, so a
+// correct C program printing "nan" (or glibc's "-nan") matches an expected "NaN".
+TEST(CheckFloat, NanAndInfinityAreNumbersInAnyCase) {
   const auto spec = spec_of(Type::kFloat, 1e300, 1e300);
-  EXPECT_TRUE(check_text(spec, "nan", "nan").accepted);
-  EXPECT_TRUE(check_text(spec, "inf", "inf").accepted);
-  EXPECT_FALSE(check_text(spec, "nan", "NaN").accepted);
+  for (std::string_view nan : {"nan", "NaN", "NAN", "-nan", "+nan"}) {
+    EXPECT_TRUE(check_text(spec, "NaN", nan).accepted) << nan;
+  }
+  for (std::string_view inf : {"inf", "Inf", "INF", "+inf", "infinity", "Infinity"}) {
+    EXPECT_TRUE(check_text(spec, "Infinity", inf).accepted) << inf;
+  }
+  EXPECT_TRUE(check_text(spec, "-inf", "-Infinity").accepted);
+  EXPECT_FALSE(check_text(spec, "inf", "-inf").accepted);
+  EXPECT_FALSE(check_text(spec, "nan", "inf").accepted);
   EXPECT_FALSE(check_text(spec, "nan", "0").accepted);
+  EXPECT_FALSE(check_text(spec, "0", "nan").accepted);
+  // A tolerance never reaches an infinity, however large.
   EXPECT_FALSE(check_text(spec, "inf", "1e308").accepted);
   EXPECT_FALSE(check_text(spec, "1e308", "inf").accepted);
-  EXPECT_FALSE(check_text(spec, "1e400", "inf").accepted);  // overflow is not a finite number
+  EXPECT_FALSE(check_text(spec, "1e400", "inf").accepted);  // overflow is not a number
+  EXPECT_FALSE(check_text(spec, "nanx", "nan").accepted);
+  EXPECT_FALSE(check_text(spec, "infinit", "inf").accepted);
+}
+
+TEST(CheckFloat, ToleranceThatOverflowsIsNotInfinite) {
+  // rel_tol * |expected| overflows to infinity, and so does the difference: never a match.
+  const auto spec = spec_of(Type::kFloat, 0.0, 10.0);
+  EXPECT_FALSE(check_text(spec, "1.7e308", "-1.7e308").accepted);
+  EXPECT_TRUE(check_text(spec, "1.7e308", "1e308").accepted);
 }
 
 TEST(CheckFloat, TokenCountsMustMatch) {
@@ -285,123 +305,181 @@ TEST(CheckHuge, ManyTrailingBlankLines) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, kHugeBudget);
 }
 
-// ---- JSON ----
+// ---- function-mode values, by declared type ----
 
-bool json_equal(std::string_view expected, std::string_view actual, double abs_tol = 1e-6,
-                double rel_tol = 1e-6) {
-  const CheckOutcome outcome = check_json(expected, actual, abs_tol, rel_tol);
+ValueType type_of(std::string_view text) {
+  std::string error;
+  auto type = parse_type(text, &error);
+  EXPECT_TRUE(type) << text << ": " << error;
+  return type.value_or(ValueType{});
+}
+
+bool value_equal(std::string_view expected, std::string_view actual, std::string_view type,
+                 double abs_tol = 1e-6, double rel_tol = 1e-6) {
+  const CheckOutcome outcome = check_value(expected, actual, type_of(type), abs_tol, rel_tol);
   expect_consistent(outcome);
   return outcome.accepted;
 }
 
-TEST(CheckJson, Scalars) {
-  EXPECT_TRUE(json_equal("1", "1"));
-  EXPECT_TRUE(json_equal("\"abc\"", " \"abc\"\n"));
-  EXPECT_TRUE(json_equal("null", "null"));
-  EXPECT_TRUE(json_equal("true", "true"));
-  EXPECT_FALSE(json_equal("true", "false"));
-  EXPECT_FALSE(json_equal("\"abc\"", "\"ABC\""));
-  EXPECT_FALSE(json_equal("\"1\"", "1"));
-  EXPECT_FALSE(json_equal("null", "0"));
-  EXPECT_FALSE(json_equal("null", "[]"));
-  EXPECT_FALSE(json_equal("[]", "{}"));
+TEST(CheckValue, Scalars) {
+  EXPECT_TRUE(value_equal("1", "1", "int"));
+  EXPECT_TRUE(value_equal("\"abc\"", " \"abc\"\n", "str"));
+  EXPECT_TRUE(value_equal("true", "true", "bool"));
+  EXPECT_FALSE(value_equal("true", "false", "bool"));
+  EXPECT_FALSE(value_equal("\"abc\"", "\"ABC\"", "str"));
+  EXPECT_FALSE(value_equal("\"1\"", "1", "str"));
+  EXPECT_FALSE(value_equal("1", "\"1\"", "int"));
+  EXPECT_FALSE(value_equal("1", "null", "int"));
+  EXPECT_FALSE(value_equal("[]", "{}", "list[int]"));
+  EXPECT_FALSE(value_equal("1", "{\"a\": 1}", "int"));
 }
 
-TEST(CheckJson, BoolIsNeverANumber) {
-  EXPECT_FALSE(json_equal("true", "1"));
-  EXPECT_FALSE(json_equal("1", "true"));
-  EXPECT_FALSE(json_equal("false", "0"));
-  EXPECT_FALSE(json_equal("[0]", "[false]"));
+TEST(CheckValue, BoolIsNeverANumber) {
+  EXPECT_FALSE(value_equal("true", "1", "bool"));
+  EXPECT_FALSE(value_equal("1", "true", "int"));
+  EXPECT_FALSE(value_equal("0", "false", "long"));
+  EXPECT_FALSE(value_equal("[0]", "[false]", "list[int]"));
+  EXPECT_FALSE(value_equal("1.0", "true", "float"));
 }
 
-TEST(CheckJson, IntegersCompareExactly) {
-  EXPECT_TRUE(json_equal("-5", "-5"));
-  EXPECT_FALSE(json_equal("1000000000000", "1000000000001", 1e-6, 1e-6));
-  EXPECT_TRUE(json_equal("18446744073709551615", "18446744073709551615"));
-  EXPECT_FALSE(json_equal("18446744073709551615", "18446744073709551614"));
-  EXPECT_TRUE(json_equal("-9223372036854775808", "-9223372036854775808"));
-  EXPECT_FALSE(json_equal("9223372036854775807", "-9223372036854775807"));
-  EXPECT_TRUE(json_equal("0", "-0"));
+TEST(CheckValue, IntegersCompareExactlyAtAnySize) {
+  EXPECT_TRUE(value_equal("-5", "-5", "int"));
+  EXPECT_FALSE(value_equal("1000000000000", "1000000000001", "long", 1, 1));
+  // Off by a thousand near 10^12 is wrong, whatever the tolerances say.
+  EXPECT_FALSE(value_equal("1000000000000", "1000000001000", "long", 1e-6, 1e-6));
+  EXPECT_TRUE(value_equal("18446744073709551615", "18446744073709551615", "long"));
+  EXPECT_FALSE(value_equal("18446744073709551615", "18446744073709551614", "long"));
+  EXPECT_TRUE(value_equal("-9223372036854775808", "-9223372036854775808", "long"));
+  EXPECT_FALSE(value_equal("9223372036854775807", "-9223372036854775807", "long"));
+  EXPECT_TRUE(value_equal("0", "-0", "int"));
+  EXPECT_TRUE(
+      value_equal("123456789012345678901234567890", "123456789012345678901234567890", "long"));
+  EXPECT_FALSE(
+      value_equal("123456789012345678901234567890", "123456789012345678901234567891", "long"));
+  EXPECT_FALSE(
+      value_equal("-123456789012345678901234567890", "123456789012345678901234567890", "long"));
+  EXPECT_FALSE(value_equal("18446744073709551615", "18446744073709551616", "long"));
 }
 
-TEST(CheckJson, IntAndFloatCompareNumerically) {
-  EXPECT_TRUE(json_equal("2", "2.0"));
-  EXPECT_TRUE(json_equal("2.0", "2"));
-  EXPECT_TRUE(json_equal("[1, 2.5]", "[1.0, 2.5000001]"));
-  EXPECT_FALSE(json_equal("2", "2.5"));
-  EXPECT_TRUE(json_equal("0.1", "1e-1"));
-  EXPECT_TRUE(json_equal("1e12", "1000000500000", 1e-6, 1e-6));  // relative tolerance
-  EXPECT_FALSE(json_equal("1e12", "1000002000000", 1e-6, 1e-6));
-  EXPECT_FALSE(json_equal("0.5", "0.6", 0.05, 0.0));
-  EXPECT_TRUE(json_equal("0.5", "0.54", 0.05, 0.0));
+// A float where an integer is declared is a wrong answer, integral or not, in every nesting.
+TEST(CheckValue, AFloatWhereAnIntegerIsDeclaredIsWrong) {
+  for (std::string_view type : {"int", "long"}) {
+    EXPECT_FALSE(value_equal("3", "3.0", type)) << type;
+    EXPECT_FALSE(value_equal("3", "3e0", type)) << type;
+    EXPECT_FALSE(value_equal("3", "3.5", type)) << type;
+    EXPECT_FALSE(value_equal("3", "2.5", type, 1, 1)) << type;
+    EXPECT_FALSE(value_equal("3", "NaN", type)) << type;
+    EXPECT_FALSE(value_equal("3", "Infinity", type)) << type;
+  }
+  EXPECT_FALSE(value_equal("1000000000000", "1000000000000.5", "long"));
+  EXPECT_FALSE(value_equal("[1, 2]", "[1, 2.0]", "list[int]"));
+  EXPECT_FALSE(value_equal("[[1], [2]]", "[[1], [2.0]]", "list[list[long]]"));
+  EXPECT_FALSE(value_equal("[1, 2]", "[1, 2.0]", "ListNode"));
+  EXPECT_FALSE(value_equal("[1, null, 2]", "[1, null, 2.0]", "TreeNode"));
+  const CheckOutcome outcome = check_value("3", "3.0", type_of("int"), 1e-6, 1e-6);
+  EXPECT_EQ(outcome.message, "$: expected 3, got 3.0 (a float where an integer is declared)");
+  // The expected value may be written as an integral float: it stands for the integer.
+  EXPECT_TRUE(value_equal("3.0", "3", "int"));
+  EXPECT_TRUE(value_equal("1e20", "100000000000000000000", "long"));
+  EXPECT_FALSE(value_equal("3.0", "3.0", "int"));
 }
 
-// Integers past 64 bits: nlohmann would hand them over as lossy doubles, which would make
-// ...890 and ...891 "equal". We keep their literal text and compare it exactly.
-TEST(CheckJson, BigIntegersCompareByTheirText) {
-  EXPECT_TRUE(json_equal("123456789012345678901234567890", "123456789012345678901234567890"));
-  EXPECT_FALSE(json_equal("123456789012345678901234567890", "123456789012345678901234567891"));
-  EXPECT_FALSE(json_equal("-123456789012345678901234567890", "123456789012345678901234567890"));
-  EXPECT_TRUE(json_equal("[123456789012345678901234567890, -99999999999999999999999]",
-                         "[123456789012345678901234567890, -99999999999999999999999]"));
-  // Against a float they compare as numbers, like any integer.
-  EXPECT_TRUE(json_equal("123456789012345678901234567890", "1.2345678901234568e29"));
-  // One fits in 64 bits and the other does not: different integers.
-  EXPECT_FALSE(json_equal("18446744073709551615", "18446744073709551616"));
+TEST(CheckValue, FloatsWithTolerance) {
+  EXPECT_TRUE(value_equal("2", "2.0", "float"));
+  EXPECT_TRUE(value_equal("2.0", "2", "float"));  // C++ and JavaScript may print 3 for 3.0
+  EXPECT_TRUE(value_equal("[1, 2.5]", "[1.0, 2.5000001]", "list[float]"));
+  EXPECT_FALSE(value_equal("2", "2.5", "float"));
+  EXPECT_TRUE(value_equal("0.1", "1e-1", "float"));
+  EXPECT_TRUE(value_equal("1e12", "1000000500000", "float", 1e-6, 1e-6));
+  EXPECT_FALSE(value_equal("1e12", "1000002000000", "float", 1e-6, 1e-6));
+  EXPECT_FALSE(value_equal("0.5", "0.6", "float", 0.05, 0.0));
+  EXPECT_TRUE(value_equal("0.5", "0.54", "float", 0.05, 0.0));
+  EXPECT_TRUE(value_equal("123456789012345678901234567890", "1.2345678901234568e29", "float"));
+  EXPECT_FALSE(value_equal("1.5", "\"1.5\"", "float"));
+  EXPECT_FALSE(value_equal("1.5", "null", "float"));
 }
 
-TEST(CheckJson, NestedArraysAndObjects) {
-  EXPECT_TRUE(json_equal("[[1,2],[3,[4,5]],[]]", "[[1, 2], [3, [4, 5]], []]"));
-  EXPECT_FALSE(json_equal("[[1,2],[3,[4,5]]]", "[[1,2],[3,[4,6]]]"));
-  EXPECT_FALSE(json_equal("[1,2,3]", "[1,2]"));
-  EXPECT_FALSE(json_equal("[1,2]", "[1,2,3]"));
-  EXPECT_FALSE(json_equal("[1,2]", "[2,1]"));
-  EXPECT_TRUE(json_equal(R"({"a": 1, "b": [true, null]})", R"({"b": [true, null], "a": 1.0})"));
-  EXPECT_FALSE(json_equal(R"({"a": 1})", R"({"a": 1, "b": 2})"));
-  EXPECT_FALSE(json_equal(R"({"a": 1, "b": 2})", R"({"a": 1})"));
-  EXPECT_FALSE(json_equal(R"({"a": 1})", R"({"A": 1})"));
+// NaN matches only an expected NaN, an infinity only the same infinity, and no tolerance turns
+// into an infinity. Expected values write them as strings (JSON has no NaN); harnesses print the
+// tokens NaN, Infinity and -Infinity.
+TEST(CheckValue, NonFiniteFloats) {
+  EXPECT_TRUE(value_equal("\"NaN\"", "NaN", "float"));
+  EXPECT_TRUE(value_equal("\"Infinity\"", "Infinity", "float"));
+  EXPECT_TRUE(value_equal("\"-Infinity\"", "-Infinity", "float"));
+  EXPECT_TRUE(value_equal("[1.5, \"NaN\"]", "[1.5, NaN]", "list[float]"));
+  EXPECT_FALSE(value_equal("\"NaN\"", "1.5", "float"));
+  EXPECT_FALSE(value_equal("1.5", "NaN", "float", 1e300, 1e300));
+  EXPECT_FALSE(value_equal("\"Infinity\"", "-Infinity", "float"));
+  EXPECT_FALSE(value_equal("\"Infinity\"", "NaN", "float"));
+  EXPECT_FALSE(value_equal("1e308", "Infinity", "float", 1e300, 1e300));
+  EXPECT_FALSE(value_equal("\"Infinity\"", "1e308", "float", 1e300, 1e300));
+  EXPECT_FALSE(value_equal("1.7e308", "-1.7e308", "float", 0, 10));  // the difference overflows
+  EXPECT_FALSE(value_equal("\"NaN\"", "\"NaN\"", "float"));          // a string is not a float
+  EXPECT_FALSE(value_equal("\"NaN\"", "null", "float"));
+  // The tokens are numbers only where a float is declared.
+  EXPECT_FALSE(value_equal("\"NaN\"", "NaN", "str"));
 }
 
-TEST(CheckJson, MessagesGiveThePath) {
-  const CheckOutcome nested = check_json("[[1,2],[3,[4,5]]]", "[[1,2],[3,[4,6]]]", 0, 0);
-  EXPECT_EQ(nested.message, "$[1][1][1]: expected 5, got 6");
-  const CheckOutcome length = check_json("[1,2,3]", "[1,2]", 0, 0);
+TEST(CheckValue, ListsAndNodes) {
+  EXPECT_TRUE(value_equal("[[1,2],[3],[]]", "[[1, 2], [3], []]", "list[list[int]]"));
+  EXPECT_FALSE(value_equal("[[1,2],[3]]", "[[1,2],[4]]", "list[list[int]]"));
+  EXPECT_FALSE(value_equal("[1,2,3]", "[1,2]", "list[int]"));
+  EXPECT_FALSE(value_equal("[1,2]", "[1,2,3]", "list[int]"));
+  EXPECT_FALSE(value_equal("[1,2]", "[2,1]", "list[int]"));
+  EXPECT_FALSE(value_equal("[1]", "1", "list[int]"));
+  EXPECT_TRUE(value_equal("[\"a\", \"b\"]", "[\"a\",\"b\"]", "list[str]"));
+  EXPECT_TRUE(value_equal("[1, null, 2]", "[1,null,2]", "TreeNode"));
+  EXPECT_FALSE(value_equal("[1, null, 2]", "[1, 0, 2]", "TreeNode"));
+  EXPECT_FALSE(value_equal("[1, 2]", "[1, null]", "ListNode"));
+  // An expected null node is the empty list the harnesses print.
+  EXPECT_TRUE(value_equal("null", "[]", "TreeNode"));
+  EXPECT_TRUE(value_equal("null", "[]", "ListNode"));
+  EXPECT_FALSE(value_equal("null", "null", "ListNode"));
+}
+
+TEST(CheckValue, MessagesGiveThePath) {
+  const auto type = type_of("list[list[int]]");
+  const CheckOutcome nested = check_value("[[1,2],[3,4]]", "[[1,2],[3,5]]", type, 0, 0);
+  EXPECT_EQ(nested.message, "$[1][1]: expected 4, got 5");
+  const CheckOutcome length = check_value("[1,2,3]", "[1,2]", type_of("list[int]"), 0, 0);
   EXPECT_EQ(length.message, "$: expected an array of 3 items, got an array of 2 items");
-  const CheckOutcome key = check_json(R"({"a": {"x y": 1}})", R"({"a": {"x y": "1"}})", 0, 0);
-  EXPECT_EQ(key.message, "$.a[\"x y\"]: expected 1, got \"1\"");
-  const CheckOutcome missing = check_json(R"({"a": 1, "b": 2})", R"({"a": 1})", 0, 0);
-  EXPECT_EQ(missing.message, "$: missing key \"b\"");
-  const CheckOutcome unexpected = check_json(R"({"a": 1})", R"({"a": 1, "c": 2})", 0, 0);
-  EXPECT_EQ(unexpected.message, "$: unexpected key \"c\"");
 }
 
-TEST(CheckJson, MalformedInputIsRejectedWithAMessage) {
-  const CheckOutcome actual = check_json("[1,2]", "[1,2", 0, 0);
+TEST(CheckValue, MalformedInputIsRejectedWithAMessage) {
+  const CheckOutcome actual = check_value("[1,2]", "[1,2", type_of("list[int]"), 0, 0);
   EXPECT_FALSE(actual.accepted);
   EXPECT_NE(actual.message.find("output is not valid JSON"), std::string::npos) << actual.message;
-  const CheckOutcome expected = check_json("[1,", "[1]", 0, 0);
+  const CheckOutcome expected = check_value("[1,", "[1]", type_of("list[int]"), 0, 0);
   EXPECT_FALSE(expected.accepted);
   EXPECT_NE(expected.message.find("expected value is malformed"), std::string::npos)
       << expected.message;
-  EXPECT_FALSE(json_equal("1", ""));
-  EXPECT_FALSE(json_equal("1", "1 2"));  // trailing content
-  EXPECT_FALSE(json_equal("[1]", "[1]]"));
-  EXPECT_FALSE(json_equal("1", "NaN"));
-  EXPECT_FALSE(json_equal("\"a\"", "'a'"));
-  EXPECT_FALSE(json_equal("1", "1e400"));            // beyond double range
-  EXPECT_FALSE(json_equal("\"\xFF\"", "\"\xFF\""));  // invalid UTF-8 in strings
+  const CheckOutcome misfit = check_value("\"x\"", "1", type_of("int"), 0, 0);
+  EXPECT_FALSE(misfit.accepted);
+  EXPECT_NE(misfit.message.find("does not fit"), std::string::npos) << misfit.message;
+  EXPECT_FALSE(value_equal("1", "", "int"));
+  EXPECT_FALSE(value_equal("1", "1 2", "int"));  // trailing content
+  EXPECT_FALSE(value_equal("[1]", "[1]]", "list[int]"));
+  EXPECT_FALSE(value_equal("1", "01", "int"));  // no leading zeros in JSON
+  EXPECT_FALSE(value_equal("1", "+1", "int"));
+  EXPECT_FALSE(value_equal("1.5", "1.", "float"));
+  EXPECT_FALSE(value_equal("1.5", ".5", "float"));
+  EXPECT_FALSE(value_equal("\"a\"", "'a'", "str"));
+  EXPECT_FALSE(value_equal("1.5", "1e400", "float"));        // beyond double range
+  EXPECT_FALSE(value_equal("\"\xFF\"", "\"\xFF\"", "str"));  // invalid UTF-8 in strings
+  EXPECT_FALSE(value_equal("\"a\"", "\"\\ud800\"", "str"));  // a lone surrogate
+  EXPECT_FALSE(value_equal("\"a\"", "\"a\x01\"", "str"));    // a raw control character
+  EXPECT_TRUE(value_equal("\"\\u00e9\\ud83d\\ude00\"", "\"\xC3\xA9\xF0\x9F\x98\x80\"", "str"));
+  EXPECT_FALSE(value_equal("1", "nan", "float"));  // only the exact token spellings
 }
 
-TEST(CheckJson, DeepNestingIsRejectedNotACrash) {
+TEST(CheckValue, DeepNestingIsRejectedNotACrash) {
   const std::string deep = std::string(100000, '[') + std::string(100000, ']');
-  const CheckOutcome outcome = check_json("[]", deep, 0, 0);
+  const CheckOutcome outcome = check_value("[]", deep, type_of("list[int]"), 0, 0);
   EXPECT_FALSE(outcome.accepted);
   EXPECT_NE(outcome.message.find("nesting"), std::string::npos) << outcome.message;
-  const std::string fine = std::string(500, '[') + std::string(500, ']');
-  EXPECT_TRUE(json_equal(fine, fine));
 }
 
-TEST(CheckJson, LargeArraysInLinearTime) {
+TEST(CheckValue, LargeArraysInLinearTime) {
   std::string array = "[";
   for (int i = 0; i < 1000000; ++i) {
     if (i > 0) array += ',';
@@ -409,8 +487,56 @@ TEST(CheckJson, LargeArraysInLinearTime) {
   }
   array += ']';
   const auto start = std::chrono::steady_clock::now();
-  EXPECT_TRUE(json_equal(array, array));
+  EXPECT_TRUE(value_equal(array, array, "list[long]"));
   EXPECT_LT(std::chrono::steady_clock::now() - start, kHugeBudget);
+}
+
+TEST(CheckValue, ExpectedValuesMustFitTheDeclaredType) {
+  EXPECT_EQ(expected_value_error("3", type_of("int")), "");
+  EXPECT_EQ(expected_value_error("3.0", type_of("long")), "");
+  EXPECT_EQ(expected_value_error("\"NaN\"", type_of("float")), "");
+  EXPECT_EQ(expected_value_error("null", type_of("TreeNode")), "");
+  EXPECT_EQ(expected_value_error("[1, null]", type_of("TreeNode")), "");
+  EXPECT_NE(expected_value_error("3.5", type_of("int")), "");
+  EXPECT_NE(expected_value_error("\"3\"", type_of("int")), "");
+  EXPECT_NE(expected_value_error("[1, null]", type_of("ListNode")), "");
+  EXPECT_NE(expected_value_error("[[1]]", type_of("list[int]")), "");
+  EXPECT_NE(expected_value_error("\"nan\"", type_of("float")), "");
+  EXPECT_NE(expected_value_error("1", type_of("bool")), "");
+  EXPECT_NE(expected_value_error("[1,", type_of("list[int]")), "");
+  const std::string message = expected_value_error("[1, \"x\"]", type_of("list[int]"));
+  EXPECT_NE(message.find("$[1]"), std::string::npos) << message;
+}
+
+// What the host lets through must be what every harness accepts (their own checks then never
+// fail, so no harness has a reason to report an internal error).
+TEST(CheckValue, ArgumentsMustFitEveryHarness) {
+  const std::vector<ValueType> params = {type_of("int"), type_of("list[float]"), type_of("str"),
+                                         type_of("TreeNode")};
+  EXPECT_EQ(arguments_error(R"([1, [1.5, 2, -3e2], "x", [1, null, 2]])", params), "");
+  EXPECT_EQ(arguments_error(R"([3.0, [], "", []])", params), "");  // an integral float is an int
+  EXPECT_EQ(arguments_error(R"([-9223372036854775808, [], "", []])", params), "");
+  for (std::string bad : {
+           std::string("[1, [], \"x\"]"),                       // arity
+           std::string("{\"a\": 1}"),                           // not an array
+           std::string("null"),                                 // an empty test line
+           std::string("[1.5, [], \"\", []]"),                  // a non-integral int
+           std::string("[9223372036854775808, [], \"\", []]"),  // beyond 64 bits
+           std::string("[1e19, [], \"\", []]"),                 // an integral float too big
+           std::string("[1, [NaN], \"\", []]"),                 // no non-finite arguments
+           std::string("[1, [1e400], \"\", []]"),               // overflow
+           std::string("[1, [true], \"\", []]"),                // a bool is not a number
+           std::string("[1, [], 3, []]"),                       // a number is not a string
+           std::string("[1, [], \"\\ud800\", []]"),             // a lone surrogate
+           std::string("[1, [], \"\", [1, \"2\"]]"),            // a tree of strings
+           std::string("[1, [], \"\", null]"),                  // a tree must be a list
+           std::string("[1, [], \"\", []] x"),                  // trailing text
+       }) {
+    EXPECT_NE(arguments_error(bad, params), "") << bad;
+  }
+  const std::string message = arguments_error(R"([1, [1.5, "x"], "", []])", params);
+  EXPECT_NE(message.find("argument 1[1]"), std::string::npos) << message;
+  EXPECT_NE(message.find("list[float]"), std::string::npos) << message;
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <ostream>
 #include <sstream>
 #include <thread>
@@ -276,6 +277,95 @@ TEST_F(JudgeTest, FunctionModeUsesToleranceForFloats) {
   EXPECT_EQ(far.verdict, Verdict::kWA) << describe(far);
 }
 
+// A float where an integer is declared is WA in every language; a C++ or Java method declared
+// double for an integer signature too.
+TEST_F(JudgeTest, FunctionModeComparesByTheDeclaredType) {
+  Problem problem;
+  problem.mode = Mode::kFunction;
+  problem.entry_point = "Solution().twice";
+  problem.signature.params = {{"x", "long"}};
+  problem.signature.returns = "long";
+  problem.tests = {{"[500000000000]", "1000000000000", ""}, {"[1]", "2", ""}};
+  const std::map<std::string, std::pair<std::string, std::string>> codes = {
+      {"python",
+       {"class Solution:\n    def twice(self, x):\n        return 2 * x\n",
+        "class Solution:\n    def twice(self, x):\n        return float(2 * x)\n"}},
+      {"cpp",
+       {"class Solution { public: long long twice(long long x) { return 2 * x; } };",
+        "class Solution { public: double twice(long long x) { return 2.0 * x; } };"}},
+      {"java",
+       {"class Solution { long twice(long x) { return 2 * x; } }",
+        "class Solution { double twice(long x) { return 2.0 * x; } }"}},
+      {"javascript",
+       {"var twice = function (x) { return 2 * x; };",
+        "var twice = function (x) { return 2 * x + 0.5; };"}},
+  };
+  for (const auto& [language, pair] : codes) {
+    JudgeResult right = judge(problem, language, pair.first);
+    EXPECT_EQ(right.verdict, Verdict::kAC) << language << ": " << describe(right);
+    JudgeResult wrong = judge(problem, language, pair.second);
+    EXPECT_EQ(wrong.verdict, Verdict::kWA) << language << ": " << describe(wrong);
+  }
+  // Off by a thousand near 10^12 is wrong, whatever the float tolerances.
+  JudgeResult off = judge(problem, "python",
+                          "class Solution:\n    def twice(self, x):\n"
+                          "        return 2 * x + (1000 if x > 10**9 else 0)\n");
+  EXPECT_EQ(off.verdict, Verdict::kWA) << describe(off);
+}
+
+// A test that does not fit the signature is the problem's defect: an internal error before any
+// run, never a verdict on the submission.
+TEST_F(JudgeTest, FunctionModeTestsThatDoNotFitTheSignatureAreOurs) {
+  const std::string code = submission_file("two_sum/correct.py");
+  Problem bad_argument = two_sum_problem();
+  bad_argument.tests[1].input = "[[3,2,4],6.5]";
+  JudgeResult argument = judge(bad_argument, "python", code);
+  EXPECT_EQ(argument.verdict, Verdict::kIE) << describe(argument);
+  EXPECT_NE(argument.message.find("test 2"), std::string::npos) << argument.message;
+  EXPECT_TRUE(argument.tests.empty());
+  Problem bad_expected = two_sum_problem();
+  bad_expected.tests[0].expected = "[0,\"1\"]";
+  JudgeResult expected = judge(bad_expected, "python", code);
+  EXPECT_EQ(expected.verdict, Verdict::kIE) << describe(expected);
+  EXPECT_NE(expected.message.find("expected value"), std::string::npos) << expected.message;
+}
+
+// The harness's internal-failure marker and exit code, written by submission code, are the
+// submission's runtime error: never an internal error (which masks the sample's reward).
+TEST_F(JudgeTest, ForgedHarnessFailuresAreRuntimeErrors) {
+  const std::map<std::string, std::string> forgers = {
+      {"python",
+       "import os\nclass Solution:\n    def twoSum(self, nums, target):\n"
+       "        os.write(2, b'codejudge-harness: test 0: broken\\n')\n        os._exit(99)\n"},
+      {"cpp",
+       "class Solution { public: vector<int> twoSum(vector<int>& n, int t) {\n"
+       "  fputs(\"codejudge-harness: test 0: broken\\n\", stderr); fflush(stderr); _Exit(99);\n"
+       "} };"},
+      {"java",
+       "class Solution { int[] twoSum(int[] n, int t) {\n"
+       "  System.err.println(\"codejudge-harness: test 0: broken\");\n"
+       "  Runtime.getRuntime().halt(99); return null; } }"},
+      {"javascript",
+       "var twoSum = function (n, t) {\n"
+       "  require('fs').writeSync(2, 'codejudge-harness: test 0: broken\\n');\n"
+       "  process.exit(99);\n};"},
+  };
+  for (const auto& [language, code] : forgers) {
+    JudgeResult result = judge(two_sum_problem(), language, code);
+    EXPECT_EQ(result.verdict, Verdict::kRE) << language << ": " << describe(result);
+    ASSERT_FALSE(result.tests.empty()) << language;
+    EXPECT_EQ(result.tests[0].exit_code, 99) << language;
+  }
+  // Only the Python harness compiles a submission itself; from a compiled C++ program the
+  // compile-error marker is output like any other.
+  JudgeResult compile_marker = judge(two_sum_problem(), "cpp",
+                                     "class Solution { public: vector<int> twoSum(vector<int>& n, "
+                                     "int t) {\n  fputs(\"codejudge-compile-error: x\\n\", "
+                                     "stderr); fflush(stderr); _Exit(98);\n} };");
+  EXPECT_EQ(compile_marker.verdict, Verdict::kRE) << describe(compile_marker);
+  EXPECT_TRUE(compile_marker.compile.ok);
+}
+
 // ---- assert mode -------------------------------------------------------------------------------
 
 TEST_F(JudgeTest, AssertModeVerdicts) {
@@ -372,6 +462,74 @@ TEST_F(JudgeTest, AssertModeVerdictsComeOnlyFromTheEvaluator) {
     EXPECT_NE(result.verdict, Verdict::kAC) << code << describe(result);
     EXPECT_NE(result.verdict, Verdict::kIE) << code << describe(result);
     EXPECT_NE(result.verdict, Verdict::kCE) << code << describe(result);
+  }
+}
+
+// ---- language conventions and compiles that the source turns against the compiler -------------
+
+TEST_F(JudgeTest, JavaRunsItsPublicClassWhateverItIsCalled) {
+  const std::string body =
+      " {\n  public static void main(String[] a) {\n"
+      "    java.util.Scanner in = new java.util.Scanner(System.in);\n"
+      "    System.out.println(in.nextLong() + in.nextLong());\n  }\n}\n";
+  for (const std::string& code : {
+           "public class Solution" + body,
+           "package contest.round1;\n\npublic class Adder" + body,
+           "class Helper {}\nclass Program" + body,  // no public class: the one with main
+           "/* public class Fake {} */ final public class Real" + body,
+       }) {
+    JudgeResult result = judge(sum_problem(), "java", code);
+    EXPECT_EQ(result.verdict, Verdict::kAC) << code << "\n" << describe(result);
+  }
+  ProgramSource program =
+      program_source(*find_language("java"), "package a.b;\npublic class Adder" + body);
+  EXPECT_EQ(program.file_name, "Adder.java");
+  EXPECT_EQ(program.main_class, "Adder");
+  EXPECT_EQ(program.code.find("package"), std::string::npos);
+  EXPECT_EQ(program_source(*find_language("cpp"), "int main(){}").file_name, "main.cpp");
+}
+
+// Asserts always run: Java with -ea, C and C++ without NDEBUG, Python without -O.
+TEST_F(JudgeTest, AssertionsAreAlwaysOn) {
+  const std::map<std::string, std::string> codes = {
+      {"java",
+       "public class Main { public static void main(String[] a) { assert 1 > 2 : \"off\"; } }"},
+      {"cpp", "#include <cassert>\nint main() { assert(1 > 2); }"},
+      {"c", "#include <assert.h>\nint main(void) { assert(1 > 2); return 0; }"},
+      {"python", "assert 1 > 2, 'off'\n"},
+  };
+  for (const auto& [language, code] : codes) {
+    JudgeResult result = judge(sum_problem(), language, code);
+    EXPECT_EQ(result.verdict, Verdict::kRE) << language << ": " << describe(result);
+  }
+  Judge::RunOutput run = judge_->run(Submission{"java", codes.at("java")}, "", sandbox::Limits{});
+  EXPECT_EQ(run.run.status, sandbox::Status::kRuntimeError) << run.run.stderr_data;
+  EXPECT_NE(run.run.stderr_data.find("AssertionError"), std::string::npos) << run.run.stderr_data;
+}
+
+// What a source makes the compiler do is a compile error (cached like any), and quickly: the
+// compile does not wait for the 40 s wall fuse.
+TEST_F(JudgeTest, CompilesTheSourceTurnsAgainstTheCompilerAreCompileErrors) {
+  const std::vector<std::pair<std::string, std::string>> sources = {
+      {"cpp", "#include \"/dev/stdout\"\nint main() {}\n"},
+      {"c", "#include \"/proc/self/fd/2\"\nint main(void) { return 0; }\n"},
+      {"rust", "static D: &[u8] = include_bytes!(\"/proc/self/fd/3\");\nfn main() {}\n"},
+      {"go", "package foo\n\nfunc Main() {}\n"},
+      {"cpp", "#include \"/usr\"\nint main() {}\n"},
+      {"c", "#include \"/dev/zero\"\nint main(void) { return 0; }\n"},
+  };
+  for (const auto& [language, source] : sources) {
+    const std::string code = unique_comment(language) + source;
+    const auto start = std::chrono::steady_clock::now();
+    JudgeResult first = judge(sum_problem(), language, code);
+    const auto seconds =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start)
+            .count();
+    EXPECT_EQ(first.verdict, Verdict::kCE) << language << ": " << source << describe(first);
+    EXPECT_LT(seconds, 20) << language << ": " << source;  // the idle stop is 5 s, the fuse 40 s
+    JudgeResult again = judge(sum_problem(), language, code);
+    EXPECT_EQ(again.verdict, Verdict::kCE) << language << ": " << source;
+    EXPECT_TRUE(again.compile.cached) << language << ": " << source;
   }
 }
 

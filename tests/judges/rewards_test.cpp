@@ -393,5 +393,68 @@ INSTANTIATE_TEST_SUITE_P(Datasets, LeetCodeResponses,
                          testing::Values("LeetCodeDataset-v0.3.1-test.jsonl.gz",
                                          "LeetCodeDataset-v0.2.0-test.jsonl.gz"));
 
+// ---- the response in an OpenRLHF query ----
+
+// A chat-template prompt whose own example holds a code block (the hack: the response says
+// nothing, the prompt's block would be judged).
+const std::string kChatPrompt =
+    "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nAdd two "
+    "numbers. Example solution:\n```python\nprint(sum(map(int, input().split())))\n```\nNow "
+    "write yours.<|im_end|>\n<|im_start|>assistant\n";
+
+TEST(ResponseAfterPrompt, AnExactPrefixLeavesTheRest) {
+  EXPECT_EQ(response_after_prompt(kChatPrompt + "I cannot solve this.", kChatPrompt),
+            "I cannot solve this.");
+  EXPECT_EQ(response_after_prompt("anything", ""), "anything");
+  EXPECT_EQ(response_after_prompt("anything", " \n"), "anything");
+}
+
+TEST(ResponseAfterPrompt, ARetokenisedPromptIsFoundIgnoringWhitespace) {
+  std::string changed = kChatPrompt;
+  changed.replace(changed.find("two numbers"), 11, "two  numbers");  // one changed space
+  const std::string query = changed + "I cannot solve this.";
+  auto response = response_after_prompt(query, kChatPrompt);
+  ASSERT_TRUE(response);
+  EXPECT_EQ(*response, "I cannot solve this.");
+  EXPECT_FALSE(extract_code(*response, {}).has_value());
+  // Spaces dropped before punctuation (clean_up_tokenization_spaces) and a trailing newline
+  // lost: found all the same.
+  std::string cleaned = kChatPrompt;
+  cleaned.pop_back();
+  EXPECT_EQ(response_after_prompt(cleaned + "ok", kChatPrompt), "ok");
+}
+
+TEST(ResponseAfterPrompt, APromptCutFromTheLeftIsFoundByItsEnd) {
+  // OpenRLHF keeps the last max_prompt_length tokens of a long prompt; the cut may leave a
+  // broken character.
+  const std::string query =
+      "\xEF\xBF\xBD" + kChatPrompt.substr(kChatPrompt.find("numbers")) + "```python\nprint(3)\n```";
+  auto response = response_after_prompt(query, kChatPrompt);
+  ASSERT_TRUE(response);
+  EXPECT_EQ(*response, "```python\nprint(3)\n```");
+}
+
+TEST(ResponseAfterPrompt, ResponseEchoingThePromptsEndOnlyLosesItsOwnText) {
+  // The last occurrence counts: a response that repeats the prompt's end cuts itself shorter,
+  // which can cost it its own code but never hands it the prompt's.
+  const std::string echo = kChatPrompt.substr(kChatPrompt.size() - 80);
+  std::string changed = kChatPrompt;
+  changed.insert(0, " ");
+  auto response = response_after_prompt(changed + "first " + echo + "second", kChatPrompt);
+  ASSERT_TRUE(response);
+  EXPECT_EQ(*response, "second");
+}
+
+TEST(ResponseAfterPrompt, APromptThatIsNotThereIsNotGuessed) {
+  // Not a prefix, and its end stands nowhere in the query: no split is sound.
+  EXPECT_FALSE(response_after_prompt("```python\nprint(3)\n```", kChatPrompt));
+  std::string mangled = kChatPrompt;
+  mangled.replace(mangled.rfind("assistant"), 9, "Assistant");
+  EXPECT_FALSE(response_after_prompt(mangled + "```python\nprint(3)\n```", kChatPrompt));
+  // A short prompt must be there whole.
+  EXPECT_FALSE(response_after_prompt("Solve it:", "Solve this:"));
+  EXPECT_EQ(response_after_prompt("Solve  this:\nx", "Solve this:"), "\nx");
+}
+
 }  // namespace
 }  // namespace codejudge::judges

@@ -1,7 +1,7 @@
-# codejudge-hack: problem=hack-total language=python expect=WA
+# codejudge-hack: problem=hack-total language=python expect=WA,RE
 # Fork a child that outlives the call and writes forged records to every descriptor it inherited,
 # in case one of them is the verdict channel. None is: the submission's process never held the
-# evaluator's stdout.
+# evaluator's stdout, and a forged frame on the call channel breaks the protocol (RE).
 import os
 import time
 

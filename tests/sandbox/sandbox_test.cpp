@@ -2,9 +2,9 @@
 // output) land where they should, also under concurrent runs; exits and signals are reported;
 // stdin, stdout, stderr, environment, filesystem, hostname and network look as documented.
 // Needs root (the sandbox does); every test also checks that nothing was left behind.
-#include <cerrno>
 #include <signal.h>
 #include <unistd.h>
+#include <cerrno>
 
 #include <array>
 #include <cstdint>
@@ -172,6 +172,34 @@ TEST_F(SandboxBehaviour, WallFuseStopsASleeper) {
   EXPECT_GE(result.wall_ms, 500u);
   EXPECT_LT(result.wall_ms, 3000u) << "the fuse fired late";
   EXPECT_LT(result.cpu_ms, 200u);
+}
+
+TEST_F(SandboxBehaviour, IdleDetectionStopsABlockedRunEarly) {
+  // Blocked for good: reading a FIFO that only it could write (as rustc's include_bytes! of its
+  // own jobserver pipe does). The wall fuse is far away; the idle detector fires after a second.
+  RunSpec spec = shell("mkfifo /tmp/fifo && read line </tmp/fifo");
+  spec.limits.wall_ms = 20000;
+  spec.limits.idle_ms = 1000;
+  if (sandbox_->report().cgroup_version == 0) GTEST_SKIP() << "idle detection needs cgroups";
+  Result result = run(spec);
+  EXPECT_EQ(result.status, Status::kTimeLimit) << describe(result);
+  EXPECT_TRUE(result.idle) << describe(result);
+  EXPECT_NE(result.message.find("blocked"), std::string::npos) << result.message;
+  EXPECT_GE(result.wall_ms, 1000u);
+  EXPECT_LT(result.wall_ms, 10000u) << "the idle detector fired late";
+}
+
+TEST_F(SandboxBehaviour, IdleDetectionLeavesABusyRunAlone) {
+  RunSpec spec = with_limits(probe({"burn", "1500"}), 2000, 256 * kMiB);
+  spec.limits.idle_ms = 500;
+  Result result = run(spec);
+  EXPECT_EQ(result.status, Status::kOk) << describe(result);
+  EXPECT_FALSE(result.idle);
+  // Without idle_ms a sleeping run is left to the wall fuse.
+  RunSpec sleeper = probe({"sleep", "300"});
+  Result slept = run(sleeper);
+  EXPECT_EQ(slept.status, Status::kOk) << describe(slept);
+  EXPECT_FALSE(slept.idle);
 }
 
 TEST_F(SandboxBehaviour, MemoryBelowTheLimitPasses) {

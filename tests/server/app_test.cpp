@@ -560,6 +560,55 @@ TEST_F(RealJudgeTest, GetRewardStripsThePromptAndUsesLabelsAsProblemIds) {
             "labels");
 }
 
+// OpenRLHF's request (openrlhf/utils/agent.py, _fetch_rewards_via_http): {"query", "prompts",
+// "labels"}, where query is decode(prompt tokens + response tokens). Its prompt part is not
+// always the prompt: re-tokenising changes spaces, and a long prompt is cut from the left.
+TEST_F(RealJudgeTest, GetRewardNeverJudgesPromptText) {
+  const std::string prompt =
+      "<|im_start|>user\nAdd two numbers. A solution:\n```python\na, b = map(int, "
+      "input().split())\nprint(a + b)\n```\nWrite your own.<|im_end|>\n<|im_start|>assistant\n";
+  const std::string answer = "```python\nx, y = map(int, input().split())\nprint(x + y)\n```";
+  std::string respaced = prompt;
+  respaced.replace(respaced.find("two numbers"), 11, "two  numbers");
+  // Cut inside the prompt's own code block, keeping more than the 64 bytes that anchor it.
+  const std::string cut = prompt.substr(prompt.find("input().split())"));
+  json request = {{"query",
+                   {respaced + "I cannot solve this.",  // the hack: only the prompt holds code
+                    respaced + answer, cut + answer, "```python\nprint(1)\n```", prompt + answer}},
+                  {"prompts", {prompt, prompt, prompt, prompt, prompt}},
+                  {"labels", {"add-two", "add-two", "add-two", "add-two", "add-two"}}};
+  HttpResponse response = call(post("/get_reward", request));
+  ASSERT_EQ(response.status, 200) << response.body;
+  json body = body_of(response);
+  ASSERT_EQ(body["rewards"].size(), 5u) << body;
+  EXPECT_DOUBLE_EQ(body["rewards"][0].get<double>(), 0.0) << body["items"][0];
+  EXPECT_FALSE(body["items"][0]["extracted"].get<bool>());
+  EXPECT_DOUBLE_EQ(body["rewards"][1].get<double>(), 1.0) << body["items"][1];
+  EXPECT_DOUBLE_EQ(body["rewards"][2].get<double>(), 1.0) << body["items"][2];
+  // No prompt in the query: nothing is judged, and items say why.
+  EXPECT_DOUBLE_EQ(body["rewards"][3].get<double>(), 0.0);
+  EXPECT_TRUE(body["items"][3]["verdict"].is_null());
+  EXPECT_NE(body["items"][3]["reason"].get<std::string>().find("prompt"), std::string::npos);
+  EXPECT_DOUBLE_EQ(body["rewards"][4].get<double>(), 1.0);
+
+  // OpenRLHF's own reward-server fields: "scores" drive its dynamic filtering and must be the
+  // accuracy, not the reward with its format bonus; "extra_logs" lists are per sample.
+  ASSERT_EQ(body["scores"].size(), 5u);
+  ASSERT_EQ(body["extra_logs"]["accuracy"].size(), 5u);
+  ASSERT_EQ(body["extra_logs"]["format"].size(), 5u);
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(body["scores"][i], body["items"][i]["accuracy"]) << i;
+    EXPECT_EQ(body["extra_logs"]["accuracy"][i], body["items"][i]["accuracy"]) << i;
+    EXPECT_EQ(body["extra_logs"]["format"][i], body["items"][i]["format"]) << i;
+  }
+  json think = {{"query", {prompt + "<think>\nsum\n</think>\n" + answer}},
+                {"prompts", {prompt}},
+                {"labels", {"add-two"}}};
+  json scored = body_of(call(post("/get_reward", think)));
+  EXPECT_DOUBLE_EQ(scored["rewards"][0].get<double>(), 1.1) << scored;  // 1.0 + 0.1 format
+  EXPECT_DOUBLE_EQ(scored["scores"][0].get<double>(), 1.0) << scored;
+}
+
 TEST_F(RealJudgeTest, RunCodeSpeaksSandboxFusion) {
   json body = body_of(call(post("/run_code", {{"code", "print(input()[::-1])"},
                                               {"language", "python"},

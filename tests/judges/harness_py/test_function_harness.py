@@ -44,7 +44,7 @@ class FunctionHarness(unittest.TestCase):
         self.assertEqual(results(run(code, ["i"], "f", [[1]])), {0: "1.0"})
         self.assertEqual(results(run(code, ["i"], "[i", [[2]])), {0: "[1,2]"})
         self.assertEqual(results(run(code, ["i"], "b", [[3]])), {0: "false"})
-        self.assertEqual(results(run(code, ["i"], "f", [[4]])), {0: "null"})
+        self.assertEqual(results(run(code, ["i"], "f", [[4]])), {0: "NaN"})
 
     def test_nodes_are_built_and_printed_as_lists(self):
         code = ("class Solution:\n    def f(self, head, root):\n"

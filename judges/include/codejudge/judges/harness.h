@@ -9,22 +9,32 @@
 //           preceded by a newline of its own so a submission's unterminated print cannot glue
 //           onto it, flushed after each test. Anything else on stdout is the submission's.
 //   Results: ListNode -> list, TreeNode -> LeetCode level order (nulls, trailing nulls trimmed),
-//           a null ListNode/TreeNode -> [], float -> shortest round-trip number, NaN/inf -> null.
+//           a null ListNode/TreeNode -> [], float -> shortest round-trip number written as a
+//           float (3.0, not 3: the judge compares by the declared type and a float where an
+//           integer is declared is wrong; JavaScript alone cannot tell 3.0 from 3, as on
+//           LeetCode), NaN/inf -> the tokens NaN, Infinity, -Infinity (as Python's json writes).
 //           A TreeNode argument is built as LeetCode's (and LeetCodeDataset's tree_node) builders
 //           do: values past the last child slot are ignored.
 //           With "returns": "void" the first argument is printed after the call.
 //   Exit:   0 after the last test; a submission's exception exits non-zero (a runtime error).
 //           An argument line that is not a JSON array of the signature's arity and types is our
-//           bug: "codejudge-harness: ..." on stderr and exit kHarnessExitCode (99). An argument
-//           that matches the signature but not the submission's own parameter type (a C++ int
-//           parameter given 2^40, a Java char given "ab") is the submission's: "codejudge: ..."
-//           on stderr, exit 1.
+//           bug: "codejudge-harness: ..." on stderr and exit kHarnessExitCode (99). The judge
+//           checks every test against the signature before it runs one (checker.h,
+//           arguments_error), so this never happens for a test it sends, and it reads exit 99 as
+//           the submission's like any exit code: submission code can write the marker too. An
+//           argument that matches the signature but not the submission's own parameter type (a
+//           C++ int parameter given 2^40, a Java char given "ab") is the submission's:
+//           "codejudge: ..." on stderr, exit 1.
 //   Per test a fresh argument set and a fresh Solution object, so mutations never leak.
 //   Python and JavaScript convert a result to the declared type where nothing is lost (Python:
 //   True -> 1 for int, 1 -> 1.0 for float, 0/1 -> bool for bool, tuple -> list; a float stays a
 //   float where int is declared, so 3.0 is printed as 3.0);
-//   C++ and Java only turn 0/1 into a bool where bool was declared. A result that cannot be
-//   written as JSON (a Python set) is the submission's error.
+//   C++ and Java only turn 0/1 into a bool where bool was declared. A float is never turned into
+//   an integer. A result that cannot be written as JSON (a Python set) is the submission's error.
+//   The harness programs are real source files under judges/harness/ (function_harness.py,
+//   assert_evaluator.py, function_runtime.hpp, Main.java, read_stdin.js and function_driver.js,
+//   the node classes), embedded at build time; what differs per problem (the entry point, the
+//   type codes) is a small generated part or, for python, data on stdin.
 //   Types by language (LeetCode's starters): int -> int, long -> long long / long, float ->
 //   double, bool, str -> std::string / String, list[T] -> std::vector<T> / T[], ListNode and
 //   TreeNode -> LeetCode's classes. C++ and Java take the parameter and return types from the

@@ -6,11 +6,18 @@
 //     compiles only its harness (once per interpreter version, cached; a failure there is IE):
 //     the harness compiles the submission and reports a failure (function mode:
 //     kCompileErrorExitCode; assert mode: a "ce" record), which is a CE too, with no tests
-//     reported.
+//     reported. Whatever the source makes the compiler do is a CE too: blocking (stopped after
+//     5 s without CPU progress, see Limits::idle_ms), a syscall the sandbox forbids, writing a
+//     library instead of an executable (Go's package foo), writing no program at all.
+//   - Function mode: before anything runs, every test's arguments (and, without a custom
+//     checker, its expected value) must fit the signature; a test that does not is the
+//     problem's defect, IE. A result is compared by the declared type (check_value).
 //   - Per test: the sandbox status maps to RE/TLE/MLE/OLE/SE; an OK run is checked (WA or AC).
-//     A sandbox IE, a function harness failure (exit 99 with "codejudge-harness:" on stderr), the
-//     assert evaluator's "ie" record, a custom checker that crashes or times out, or any failure
-//     of ours (scratch dir, cache I/O) is IE.
+//     Any exit code or stderr text of the program is its own outcome (a harness's internal
+//     failure marker included: submission code can write it). A sandbox IE, the assert
+//     evaluator's "ie" record (written by the evaluator process, which the submission cannot
+//     reach), a custom checker that crashes or times out, a compile that hits the wall fuse while
+//     still progressing (a host too busy), or any failure of ours (scratch dir, cache I/O) is IE.
 //   - Submission: IE if any reported test is IE (never blame the submission); else the first
 //     failing test's verdict in test order; else AC.
 //   - Assert mode: the evaluator, a process the submission cannot reach, decides each test (see

@@ -41,11 +41,26 @@ struct Language {
   uint32_t run_processes = 64;          // processes and threads the runtime needs at least
 
   // The command that runs the compiled program from kBoxDir. memory_bytes is the run's
-  // memory limit (the JVM sizes its heap from it).
-  std::vector<std::string> run_argv(uint64_t memory_bytes) const;
+  // memory limit (the JVM sizes its heap from it); main_class is the Java class to run (see
+  // program_source). Java always runs with assertions enabled (-ea), as C and C++ compile
+  // without NDEBUG and Python runs without -O: tests written as asserts must run.
+  std::vector<std::string> run_argv(uint64_t memory_bytes,
+                                    std::string_view main_class = "Main") const;
   // compile_argv with "{src}" replaced.
   std::vector<std::string> compile_command(std::string_view source_file_name) const;
 };
+
+// What a stand-alone program (a stdio submission, /run_code, a checker) is compiled as.
+struct ProgramSource {
+  std::string file_name;   // the language's source_file, or for Java <its public class>.java
+  std::string code;        // Java: with its package declaration blanked out
+  std::string main_class;  // Java: the class to run; empty for other languages
+};
+// Java runs whatever its class is called, as DMOJ and Codeforces do: the public top-level class
+// (javac wants the file named after it), else the top-level class that declares main, else
+// Main. A package declaration is blanked (spaces, so line numbers stay) so that the classes land
+// in the default package, where `java -cp /box` finds them. Other languages pass through.
+ProgramSource program_source(const Language& language, std::string code);
 
 // The environment every sandboxed process starts from: PATH, HOME=/tmp, LANG=C.UTF-8.
 std::vector<std::string> base_environment();

@@ -32,6 +32,19 @@ struct ExtractOptions {
 // Block content is returned as written, minus the fence's own indentation.
 std::optional<std::string> extract_code(std::string_view completion, const ExtractOptions& options);
 
+// The response in an OpenRLHF /get_reward query, which is the prompt followed by the response,
+// although its prompt part may differ from the prompt that was sent: cut from the left to fit
+// the context (OpenRLHF keeps a prompt's last max_prompt_length tokens) or re-tokenised
+// (decode(encode(p)) may change spaces). When the query starts with the prompt exactly, the
+// response is the rest. Otherwise it is what follows the last place where the prompt's final
+// kPromptAnchorBytes non-space bytes (or all of them, for a shorter prompt) stand in the query,
+// comparing non-space bytes only: every byte of prompt text in the query comes before that
+// place, so no code that stands in the prompt is ever judged. nullopt when they stand nowhere:
+// the response cannot then be told from prompt text. A blank prompt leaves the whole query.
+inline constexpr size_t kPromptAnchorBytes = 64;
+std::optional<std::string_view> response_after_prompt(std::string_view query,
+                                                      std::string_view prompt);
+
 struct FormatOptions {
   bool require_think = true;         // starts with <think>...</think> (leading whitespace allowed)
   bool require_single_block = true;  // the answer holds exactly one fenced block (else >= 1)

@@ -24,8 +24,13 @@ enum class Status {
 const char* status_name(Status status);
 
 struct Limits {
-  uint64_t cpu_ms = 2000;                  // CPU time of the whole process tree, enforced
-  uint64_t wall_ms = 0;                    // wall-clock fuse; 0 means 3 * cpu_ms + 1000
+  uint64_t cpu_ms = 2000;  // CPU time of the whole process tree, enforced
+  uint64_t wall_ms = 0;    // wall-clock fuse; 0 means 3 * cpu_ms + 1000
+  // Blocked-run detection, 0 = off: the run is stopped (kTimeLimit, Result::idle) once its CPU
+  // time has grown by less than idle_ms / 100 (1% of one CPU) over idle_ms of wall time. A
+  // process blocked forever (reading a pipe that only it could write) uses no CPU at all, while
+  // a busy one on an overloaded host still gets far more than 1%. Needs cgroup CPU accounting.
+  uint64_t idle_ms = 0;
   uint64_t memory_bytes = 256ull << 20;    // cgroup memory limit (RSS + page cache + tmpfs)
   uint64_t output_bytes = 64ull << 10;     // per stream (stdout, stderr)
   uint32_t processes = 64;                 // processes and threads together
@@ -67,6 +72,7 @@ struct Result {
   std::string stderr_data;
   bool stdout_truncated = false;
   bool stderr_truncated = false;
+  bool idle = false;    // kTimeLimit because Limits::idle_ms found the run blocked
   std::string message;  // why, for anything but OK: the limit, the signal, the syscall, the IE step
 };
 
