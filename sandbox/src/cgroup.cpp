@@ -1,11 +1,9 @@
 #include "cgroup.h"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +11,7 @@
 #include <sstream>
 
 #include "fd.h"
+#include "instance.h"
 
 namespace codejudge::sandbox {
 namespace {
@@ -74,38 +73,12 @@ bool has_option(const std::string& options, const std::string& name) {
   return false;
 }
 
-bool pid_alive(long pid) {
-  return kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
-}
-
-// Removes cgroups left by codejudge processes that died without cleaning up.
-void remove_stale(const std::string& parent) {
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(parent, ec)) {
-    std::string name = entry.path().filename();
-    if (name.rfind("codejudge-", 0) != 0) continue;
-    long pid = std::strtol(name.c_str() + 10, nullptr, 10);
-    if (pid <= 0 || pid_alive(pid)) continue;
-    std::error_code inner;
-    for (const auto& run : fs::directory_iterator(entry.path(), inner)) {
-      if (run.is_directory()) ::rmdir(run.path().c_str());
-    }
-    ::rmdir(entry.path().c_str());
-  }
-}
-
 bool make_dir(const std::string& path, std::string* error) {
   if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) {
     *error = errno_message("mkdir " + path);
     return false;
   }
   return true;
-}
-
-// Unique per manager: one process may hold several sandboxes (tests do).
-std::string base_name() {
-  static std::atomic<int> instances{0};
-  return "codejudge-" + std::to_string(getpid()) + "-" + std::to_string(instances++);
 }
 
 // v2 needs controllers enabled in the parent's subtree_control, which the kernel refuses
@@ -157,7 +130,7 @@ uint64_t read_number(const std::string& path) {
 }  // namespace
 
 std::unique_ptr<CgroupManager> CgroupManager::create(const std::string& override_root,
-                                                     std::string* error) {
+                                                     Instance* instance, std::string* error) {
   auto manager = std::unique_ptr<CgroupManager>(new CgroupManager());
   std::vector<Mount> mounts = cgroup_mounts();
   const Mount* unified = nullptr;
@@ -179,9 +152,11 @@ std::unique_ptr<CgroupManager> CgroupManager::create(const std::string& override
     if (!enable_v2_controllers(parent, override_root.empty() && own_path == "/", error)) {
       return nullptr;
     }
-    remove_stale(parent);
-    manager->unified_base_ = parent + "/" + base_name();
-    if (!make_dir(manager->unified_base_, error)) return nullptr;
+    manager->unified_base_ = parent + "/" + instance_dir_name(instance->id());
+    if (!instance->record(manager->unified_base_, error) ||
+        !make_dir(manager->unified_base_, error)) {
+      return nullptr;
+    }
     if (!write_file(manager->unified_base_ + "/cgroup.subtree_control", "+memory +pids +cpu",
                     error)) {
       ::rmdir(manager->unified_base_.c_str());
@@ -199,9 +174,7 @@ std::unique_ptr<CgroupManager> CgroupManager::create(const std::string& override
       if (m.type != "cgroup" || !has_option(m.options, controller)) continue;
       for (auto& [name, path] : own) {
         if (name == controller) {
-          std::string parent = m.point + (path == "/" ? "" : path);
-          remove_stale(parent);
-          return parent + "/" + base_name();
+          return m.point + (path == "/" ? "" : path) + "/" + instance_dir_name(instance->id());
         }
       }
     }
@@ -218,7 +191,7 @@ std::unique_ptr<CgroupManager> CgroupManager::create(const std::string& override
   }
   for (const std::string* dir :
        {&manager->memory_base_, &manager->pids_base_, &manager->cpu_base_}) {
-    if (!make_dir(*dir, error)) return nullptr;
+    if (!instance->record(*dir, error) || !make_dir(*dir, error)) return nullptr;
   }
   // The memory hierarchy must account children in their parents' totals.
   write_file(manager->memory_base_ + "/memory.use_hierarchy", "1", nullptr);

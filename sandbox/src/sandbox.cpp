@@ -30,6 +30,7 @@
 #include "cgroup.h"
 #include "child.h"
 #include "fd.h"
+#include "instance.h"
 #include "seccomp_policy.h"
 
 namespace codejudge::sandbox {
@@ -178,6 +179,7 @@ struct Sandbox::Impl {
   // and separate namespaces keep concurrent runs from meeting on abstract unix sockets.
   std::vector<UniqueFd> netns;
   SeccompProgram seccomp;
+  std::unique_ptr<Instance> instance;  // before cgroups: it outlives them (see instance.h)
   std::unique_ptr<CgroupManager> cgroups;
   std::string root_dir;           // staging mount point for new roots
   std::vector<MountOp> base_ops;  // the default root: system binds, /dev, /proc
@@ -318,6 +320,18 @@ std::unique_ptr<Sandbox> Sandbox::create(const Options& options, std::string* er
     return nullptr;
   }
 
+  // The uids and the lock that other instances on this host respect.
+  std::string instance_error;
+  impl->instance =
+      Instance::create(options.lock_dir, options.uid_base, options.uid_count, &instance_error);
+  if (!impl->instance) {
+    *error = "cannot register this instance: " + instance_error;
+    return nullptr;
+  }
+  report.instance_id = impl->instance->id();
+  report.uid_base = impl->instance->uid_base();
+  report.uid_count = options.uid_count;
+
   std::string netns_error;
   impl->netns.resize(options.uid_count);
   impl->netns[0] = make_empty_netns(&netns_error);
@@ -353,7 +367,7 @@ std::unique_ptr<Sandbox> Sandbox::create(const Options& options, std::string* er
   }
 
   std::string cgroup_error;
-  impl->cgroups = CgroupManager::create(options.cgroup_root, &cgroup_error);
+  impl->cgroups = CgroupManager::create(options.cgroup_root, impl->instance.get(), &cgroup_error);
   if (impl->cgroups) {
     report.cgroup_version = impl->cgroups->version();
     report.cgroup_root = impl->cgroups->root();
@@ -456,7 +470,7 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
     uint32_t slot;
     ~SlotGuard() { impl->release_slot(slot); }
   } slot_guard{this, slot};
-  const uid_t outside_uid = options.uid_base + slot;
+  const uid_t outside_uid = instance->uid_base() + slot;
 
   std::string error;
   std::unique_ptr<CgroupRun> cgroup;

@@ -98,6 +98,9 @@ int cmd_doctor(const Args& args) {
       {"cgroup_version", host.cgroup_version},
       {"cgroup_root", host.cgroup_root},
       {"cgroup_controllers", host.cgroup_controllers},
+      {"instance_id", host.instance_id},
+      {"uid_base", host.uid_base},
+      {"uid_count", host.uid_count},
       {"warnings", host.warnings},
       {"probe_run", result_json(result)},
   };

@@ -465,10 +465,11 @@ TEST(SandboxLifetime, CgroupsAreRemovedWithTheSandbox) {
   results[0] = sandbox->run(spec);
   other.join();
   for (const Result& result : results) EXPECT_EQ(result.status, Status::kOk) << describe(result);
-  EXPECT_FALSE(cgroup_dirs_of(getpid()).empty()) << "the sandbox made no cgroup of its own";
+  const std::string id = sandbox->report().instance_id;
+  EXPECT_FALSE(cgroup_dirs_of(id).empty()) << "the sandbox made no cgroup of its own";
   for (const std::string& problem : leftovers(before)) ADD_FAILURE() << problem;
   sandbox.reset();
-  for (const std::string& dir : cgroup_dirs_of(getpid())) {
+  for (const std::string& dir : cgroup_dirs_of(id)) {
     ADD_FAILURE() << "cgroup remains after the sandbox was destroyed: " << dir;
   }
 }

@@ -79,14 +79,23 @@ struct HostReport {
   int cgroup_version = 0;       // 1, 2, or 0 when cgroups are not usable
   std::string cgroup_root;      // where run cgroups are created (v2) or the memory hierarchy (v1)
   std::vector<std::string> cgroup_controllers;
+  std::string instance_id;  // names this sandbox's cgroups ("codejudge.<id>") and its lock file
+  uint32_t uid_base = 0;    // the outside uids of its slots: [uid_base, uid_base + uid_count)
+  uint32_t uid_count = 0;
   std::vector<std::string> warnings;  // degraded modes, each said once at start-up
   bool safe() const;  // true when isolation is complete enough to run untrusted code
 };
 
 struct Options {
-  uint32_t uid_base = 61000;                 // outside uid/gid of run slot i is uid_base + i
+  // Outside uid/gid of run slot i is uid_base + i. 0: the first block of uid_count uids from
+  // 61000 up that no other instance sharing lock_dir holds. Non-zero: exactly this block, and
+  // create() fails while another instance holds any of it.
+  uint32_t uid_base = 0;
   uint32_t uid_count = 256;                  // number of slots: the most runs at once
   std::string state_dir = "/run/codejudge";  // empty mount point for new roots
+  // Where the instances of this host register (a lock each, and their uid blocks): instances
+  // that share it never share uids and remove what a crashed one left (see docs/SECURITY.md).
+  std::string lock_dir = "/run/codejudge/instances";
   std::string cgroup_root;  // override: an existing delegated cgroup (v2) to nest runs under
   // Host paths mounted read-only in every sandbox at the same place, when they exist.
   std::vector<std::string> ro_paths = {"/usr",
