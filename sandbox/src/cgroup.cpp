@@ -111,6 +111,10 @@ bool enable_v2_controllers(const std::string& own, bool at_namespace_root, std::
   return true;
 }
 
+// v1: a slot holding more than this from earlier runs is reclaimed before the next run. Below
+// it, the reclaim (which drains every CPU's page lists first) would cost more than it gives.
+constexpr uint64_t kReclaimAboveBytes = 1ull << 20;
+
 uint64_t parse_key(const std::string& text, const std::string& key) {
   std::istringstream in(text);
   std::string name;
@@ -253,10 +257,16 @@ std::unique_ptr<CgroupRun> CgroupManager::prepare(uint32_t slot, uint64_t memory
     run->memory_dir_ = slot_dir(memory_base_, slot);
     run->pids_dir_ = slot_dir(pids_base_, slot);
     run->cpu_dir_ = slot_dir(cpu_base_, slot);
-    // What earlier runs left charged here (files kept in a ScratchDir, page cache) is not this
-    // run's: the limit sits above it, and the peak is reported without it.
+    // What earlier runs left charged here is not this run's: the limit sits above it, and the
+    // peak is reported without it. Most of it is page cache of the files they read, which
+    // would raise the limit by as much (a run that read 250 MiB lets the next allocate 250 MiB
+    // more), so it is given back first; what stays cannot be (files kept in a ScratchDir).
+    const std::string usage = run->memory_dir_ + "/memory.usage_in_bytes";
+    if (read_number(usage) > kReclaimAboveBytes) {
+      write_file(run->memory_dir_ + "/memory.force_empty", "0", nullptr);
+    }
     write_file(run->memory_dir_ + "/memory.max_usage_in_bytes", "0", nullptr);
-    run->memory_base_bytes_ = read_number(run->memory_dir_ + "/memory.usage_in_bytes");
+    run->memory_base_bytes_ = read_number(usage);
     const std::string limit = std::to_string(memory_bytes + run->memory_base_bytes_);
     // memsw (memory + swap) must stay >= the memory limit at every step: lift it, set the
     // memory limit, then bring memsw down to it. It exists only with swap accounting; where it

@@ -286,6 +286,7 @@ void Sandbox::Impl::build_base_ops() {
     base_ops.push_back({MountOp::Kind::kTouch, root_dir + dev, "", 0});
     base_ops.push_back({MountOp::Kind::kBindDevice, root_dir + dev, dev, 0});
   }
+  base_ops.push_back({MountOp::Kind::kMkdir, root_dir + "/dev/shm", "", 0});
   base_ops.push_back({MountOp::Kind::kSymlink, root_dir + "/dev/fd", "/proc/self/fd", 0});
   base_ops.push_back({MountOp::Kind::kSymlink, root_dir + "/dev/stdin", "/proc/self/fd/0", 0});
   base_ops.push_back({MountOp::Kind::kSymlink, root_dir + "/dev/stdout", "/proc/self/fd/1", 0});
@@ -532,6 +533,11 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
   const std::string tmpfs_size = "size=" + std::to_string(limits.tmpfs_bytes) + ",nr_inodes=16384";
   plan.ops.push_back({MountOp::Kind::kTmpfs, root_dir + "/tmp", tmpfs_size + ",mode=1777," + owner,
                       MS_NOSUID | MS_NODEV});
+  // POSIX shared memory and named semaphores (sem_open, which Python's multiprocessing needs)
+  // live in /dev/shm. Its pages are charged to the run's memory cgroup like /tmp's, so filling
+  // it ends in ENOSPC at its size or in MLE at the memory limit, whichever comes first.
+  plan.ops.push_back({MountOp::Kind::kTmpfs, root_dir + "/dev/shm",
+                      tmpfs_size + ",mode=1777," + owner, MS_NOSUID | MS_NODEV | MS_NOEXEC});
   if (spec.work_dir.empty()) {
     plan.ops.push_back({MountOp::Kind::kTmpfs, root_dir + "/work",
                         tmpfs_size + ",mode=0755," + owner, MS_NOSUID | MS_NODEV});

@@ -2,9 +2,12 @@
 // output) land where they should, also under concurrent runs; exits and signals are reported;
 // stdin, stdout, stderr, environment, filesystem, hostname and network look as documented.
 // Needs root (the sandbox does); every test also checks that nothing was left behind.
-#include <cerrno>
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <array>
 #include <cstdint>
@@ -226,6 +229,84 @@ TEST_F(SandboxBehaviour, ScratchFilesDoNotCountAgainstLaterRuns) {
   EXPECT_EQ(small.status, Status::kOk) << describe(small);
   Result large = run(with_limits(probe({"alloc", "200"}), 1000, 256 * kMiB));
   EXPECT_EQ(large.status, Status::kOk) << describe(large);
+}
+
+// On cgroup v1 a slot's cgroup persists from run to run, and the page cache a run fills stays
+// charged to it. It must not raise the next run's limit: fill the cache, then allocate past the
+// limit, several times in a row. (On v2 every run has a fresh cgroup.)
+TEST_F(SandboxBehaviour, PageCacheOfEarlierRunsDoesNotRaiseTheLimit) {
+  // On a disk filesystem (tmpfs pages are not page cache), dropped from the cache before each
+  // read, so that the read charges it to the run's cgroup.
+  const std::string dir = "/var/tmp/codejudge-test-" + random_token();
+  ASSERT_EQ(mkdir(dir.c_str(), 0755), 0) << dir;
+  const std::string data = dir + "/data";
+  ASSERT_TRUE(write_host_file(data, std::string(80 * kMiB, 'x'), 0644));
+  for (int round = 0; round < 3; ++round) {
+    int fd = ::open(data.c_str(), O_RDONLY | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    fdatasync(fd);
+    posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    ::close(fd);
+    RunSpec fill = shell("cat /data/data > /dev/null");
+    fill.binds = {{dir, "/data", false}};
+    fill.limits.wall_ms = 30000;
+    Result filled = run(fill);
+    ASSERT_EQ(filled.status, Status::kOk) << describe(filled);
+    // Runs one after another reuse the same slot.
+    Result bomb = run(with_limits(probe({"alloc", "64"}), 2000, 32 * kMiB));
+    EXPECT_EQ(bomb.status, Status::kMemoryLimit) << "round " << round << ": " << describe(bomb);
+    EXPECT_LE(bomb.memory_bytes, 32 * kMiB + kMiB) << describe(bomb);
+  }
+  unlink(data.c_str());
+  rmdir(dir.c_str());
+}
+
+// Python's multiprocessing needs POSIX named semaphores (sem_open), which live in /dev/shm.
+TEST_F(SandboxBehaviour, PythonMultiprocessingWorks) {
+  RunSpec spec;
+  spec.argv = {"/usr/bin/python3", "-c",
+               "from multiprocessing import Pool, Queue, Lock\n"
+               "if __name__ == '__main__':\n"
+               "    with Pool(2) as pool:\n"
+               "        print(sum(pool.map(abs, range(-10, 10))))\n"
+               "    queue = Queue()\n"
+               "    queue.put(7)\n"
+               "    print(queue.get())\n"
+               "    with Lock():\n"
+               "        print('locked')\n"};
+  spec.limits.cpu_ms = 5000;
+  spec.limits.wall_ms = 30000;
+  Result result = run(spec);
+  EXPECT_EQ(result.status, Status::kOk) << describe(result);
+  EXPECT_EQ(result.stdout_data, "100\n7\nlocked\n") << describe(result);
+}
+
+// /dev/shm is a tmpfs of the run's own: empty at the start, bounded by its size, and its pages
+// count against the run's memory limit (an MLE, or a write that fails: never more memory).
+TEST_F(SandboxBehaviour, DevShmIsBoundedAndCountsAsMemory) {
+  const std::string fill =
+      "ls -A /dev/shm | wc -l; head -c 100000000 /dev/zero > /dev/shm/fill; "
+      "stat -c %s /dev/shm/fill";
+  RunSpec by_memory = with_limits(shell(fill), 2000, 32 * kMiB);
+  by_memory.limits.file_size_bytes = 256 * kMiB;
+  Result over_memory = run(by_memory);
+  if (over_memory.status != Status::kMemoryLimit) {
+    EXPECT_EQ(over_memory.status, Status::kOk) << describe(over_memory);
+    std::istringstream out(over_memory.stdout_data);
+    uint64_t entries = 1, size = 0;
+    out >> entries >> size;
+    EXPECT_EQ(entries, 0u) << describe(over_memory);
+    EXPECT_LT(size, 32 * kMiB) << describe(over_memory);
+  }
+  EXPECT_LE(over_memory.memory_bytes, 32 * kMiB + kMiB) << describe(over_memory);
+
+  RunSpec by_size = with_limits(shell(fill), 2000, 256 * kMiB);
+  by_size.limits.tmpfs_bytes = 16 * kMiB;
+  by_size.limits.file_size_bytes = 256 * kMiB;
+  Result over_size = run(by_size);
+  EXPECT_EQ(over_size.status, Status::kOk) << describe(over_size);
+  EXPECT_EQ(over_size.stdout_data, "0\n" + std::to_string(16 * kMiB) + "\n") << describe(over_size);
+  EXPECT_NE(over_size.stderr_data.find("No space left"), std::string::npos) << describe(over_size);
 }
 
 TEST_F(SandboxBehaviour, ConcurrentRunsKeepTheirVerdicts) {
