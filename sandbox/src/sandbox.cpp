@@ -23,6 +23,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -44,6 +45,10 @@ constexpr size_t kReadChunk = 65536;
 // How long the child may take to set up its namespaces and exec the program.
 constexpr int64_t kSetupTimeoutMs = 10000;
 constexpr ssize_t kSetupTimedOut = -2;  // read_message's return when it passes
+
+// A run is waiting when in the last kWaitingWindowMs it used under 1/kWaitingShare of a CPU.
+constexpr uint64_t kWaitingWindowMs = 1000;
+constexpr uint64_t kWaitingShare = 20;
 
 uint64_t ms_since(Clock::time_point start) {
   return static_cast<uint64_t>(
@@ -463,6 +468,12 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
   if (limits.cpu_ms == 0 || limits.memory_bytes < (4u << 20) || limits.processes == 0) {
     return internal_error("limits out of range: cpu_ms > 0, memory_bytes >= 4 MiB, processes > 0");
   }
+  // The wall clock. A caller's wall_ms is one plain fuse. By default, a run that computes may
+  // take 3 x cpu_ms + 1 s (only a busy host makes it slower than its CPU time), but one that
+  // waits (sleeps, blocks, deadlocks) is stopped from cpu_ms + 1 s on, near its CPU limit as in
+  // DOMjudge: it holds a worker for nothing. Waiting means that in the last kWaitingWindowMs the
+  // run's processes together got less than 1/kWaitingShare of one CPU, which a computing
+  // program only sees on a host more than kWaitingShare times overloaded.
   const uint64_t wall_limit_ms = limits.wall_ms ? limits.wall_ms : 3 * limits.cpu_ms + 1000;
 
   const uint32_t slot = acquire_slot();
@@ -709,6 +720,12 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
     return internal_error("sandbox setup: no seccomp listener from the child");
   }
   const Clock::time_point exec_time = Clock::now();
+  // Without a cgroup there is no CPU time of the whole tree to tell waiting from computing.
+  const uint64_t waiting_wall_ms =
+      limits.wall_ms || !cgroup ? wall_limit_ms : std::min(wall_limit_ms, limits.cpu_ms + 1000);
+  uint64_t stopped_at_wall_ms = wall_limit_ms;
+  // (wall_ms, cpu ms) samples of the last kWaitingWindowMs and the one just before them.
+  std::deque<std::pair<uint64_t, uint64_t>> cpu_samples;
   if (cgroup) cgroup->start();  // the sandbox's own setup is not the program's CPU time
 
   // Supervise: output, seccomp notifications, the CPU and wall limits, the stub's exit.
@@ -749,8 +766,17 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
         continue;
       }
       uint64_t wall_ms = ms_since(exec_time);
-      if (wall_ms > wall_limit_ms) {
+      cpu_samples.emplace_back(wall_ms, used_ms);
+      while (cpu_samples.size() > 1 && cpu_samples[1].first + kWaitingWindowMs <= wall_ms) {
+        cpu_samples.pop_front();
+      }
+      const auto [since_ms, cpu_then_ms] = cpu_samples.front();
+      const bool waiting = wall_ms > waiting_wall_ms && since_ms + kWaitingWindowMs <= wall_ms &&
+                           (used_ms - cpu_then_ms) * kWaitingShare < wall_ms - since_ms;
+      if (wall_ms > wall_limit_ms || waiting) {
         killed = Kill::kWall;
+        result.waiting = waiting && wall_ms <= wall_limit_ms;
+        stopped_at_wall_ms = result.waiting ? wall_ms : wall_limit_ms;
         kill_and_reap();
         stub_done = true;
         continue;
@@ -848,7 +874,10 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
     result.message = "CPU time limit exceeded (" + std::to_string(limits.cpu_ms) + " ms)";
   } else if (killed == Kill::kWall) {
     result.status = Status::kTimeLimit;
-    result.message = "wall time limit exceeded (" + std::to_string(wall_limit_ms) + " ms)";
+    result.message = result.waiting
+                         ? "wall time limit exceeded: waiting, not computing, after " +
+                               std::to_string(stopped_at_wall_ms) + " ms"
+                         : "wall time limit exceeded (" + std::to_string(wall_limit_ms) + " ms)";
   } else if (!have_status) {
     return internal_error("sandbox: the supervisor process died without a status");
   } else if (result.signal == SIGSYS) {

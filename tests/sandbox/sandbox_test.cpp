@@ -175,6 +175,22 @@ TEST_F(SandboxBehaviour, WallFuseStopsASleeper) {
   EXPECT_GE(result.wall_ms, 500u);
   EXPECT_LT(result.wall_ms, 3000u) << "the fuse fired late";
   EXPECT_LT(result.cpu_ms, 200u);
+  EXPECT_FALSE(result.waiting) << "a caller's wall_ms is a plain fuse";
+}
+
+// A program that waits (sleeps, blocks) holds a worker for nothing: without a wall_ms of the
+// caller's, it is stopped at its CPU limit plus a second, long before the fuse of a program
+// that computes (3 x CPU + 1 s).
+TEST_F(SandboxBehaviour, AWaitingProgramIsStoppedNearItsCpuLimit) {
+  RunSpec spec = probe({"sleep", "20000"});
+  spec.limits.cpu_ms = 1000;
+  Result result = run(spec);
+  EXPECT_EQ(result.status, Status::kTimeLimit) << describe(result);
+  EXPECT_TRUE(result.waiting) << describe(result);
+  EXPECT_NE(result.message.find("waiting"), std::string::npos) << result.message;
+  EXPECT_GE(result.wall_ms, 2000u) << describe(result);
+  EXPECT_LT(result.wall_ms, 3500u) << describe(result);
+  EXPECT_LT(result.cpu_ms, 200u) << describe(result);
 }
 
 TEST_F(SandboxBehaviour, MemoryBelowTheLimitPasses) {

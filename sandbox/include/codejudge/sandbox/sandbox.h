@@ -24,14 +24,16 @@ enum class Status {
 const char* status_name(Status status);
 
 struct Limits {
-  uint64_t cpu_ms = 2000;                  // CPU time of the whole process tree, enforced
-  uint64_t wall_ms = 0;                    // wall-clock fuse; 0 means 3 * cpu_ms + 1000
+  uint64_t cpu_ms = 2000;  // CPU time of the whole process tree, enforced
+  // Wall-clock fuse. 0: 3 * cpu_ms + 1000 for a run that computes, and from cpu_ms + 1000 on
+  // for one that waits (sleeps, blocks: under 5% of a CPU over the last second).
+  uint64_t wall_ms = 0;
   uint64_t memory_bytes = 256ull << 20;    // cgroup memory limit (RSS + page cache + tmpfs)
   uint64_t output_bytes = 64ull << 10;     // per stream (stdout, stderr)
   uint32_t processes = 64;                 // processes and threads together
   uint64_t file_size_bytes = 16ull << 20;  // largest file the program may write
   uint32_t open_files = 256;               // RLIMIT_NOFILE
-  uint64_t tmpfs_bytes = 64ull << 20;      // size of each of /tmp and the private /work
+  uint64_t tmpfs_bytes = 64ull << 20;      // size of each of /tmp, /dev/shm and the private /work
   uint64_t stack_bytes = 0;                // RLIMIT_STACK; 0 means as large as the memory limit
 };
 
@@ -67,6 +69,7 @@ struct Result {
   std::string stderr_data;
   bool stdout_truncated = false;
   bool stderr_truncated = false;
+  bool waiting = false;  // kTimeLimit: stopped early because it waited rather than computed
   std::string message;  // why, for anything but OK: the limit, the signal, the syscall, the IE step
 };
 
