@@ -320,6 +320,22 @@ uint64_t CgroupRun::cpu_ns() const {
   return now > cpu_base_ns_ ? now - cpu_base_ns_ : 0;
 }
 
+bool CgroupRun::any_runnable() const {
+  // v1: the slot's launcher thread is listed too; it sleeps while the run lasts.
+  std::string tids;
+  if (!read_file(cpu_dir_ + (version_ == 2 ? "/cgroup.threads" : "/tasks"), &tids)) return true;
+  std::istringstream in(tids);
+  std::string tid;
+  while (in >> tid) {
+    std::string stat;
+    if (!read_file("/proc/" + tid + "/stat", &stat)) continue;  // gone meanwhile
+    // "tid (comm) S ...": the state follows the last ')' (comm may hold anything).
+    const size_t state = stat.rfind(')') + 2;
+    if (state < stat.size() && (stat[state] == 'R' || stat[state] == 'D')) return true;
+  }
+  return false;
+}
+
 uint64_t CgroupRun::oom_kills() const {
   std::string text;
   if (version_ == 2) {

@@ -64,6 +64,9 @@ class CgroupRun {
   // Starts the run's accounting: CPU and OOM counts are taken relative to this moment.
   void start();
   uint64_t cpu_ns() const;  // CPU time since start(); cheap (one pread) for the limit poll
+  // Whether a task of the run is on a CPU or queued for one (or in uninterruptible sleep): a
+  // program starved on a busy host, as opposed to one that sleeps or blocks.
+  bool any_runnable() const;
   CgroupStats stats() const;
 
  private:

@@ -472,8 +472,8 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
   // take 3 x cpu_ms + 1 s (only a busy host makes it slower than its CPU time), but one that
   // waits (sleeps, blocks, deadlocks) is stopped from cpu_ms + 1 s on, near its CPU limit as in
   // DOMjudge: it holds a worker for nothing. Waiting means that in the last kWaitingWindowMs the
-  // run's processes together got less than 1/kWaitingShare of one CPU, which a computing
-  // program only sees on a host more than kWaitingShare times overloaded.
+  // run's processes together got less than 1/kWaitingShare of one CPU and none of them is
+  // runnable now: a computing program starved on an overloaded host is runnable.
   const uint64_t wall_limit_ms = limits.wall_ms ? limits.wall_ms : 3 * limits.cpu_ms + 1000;
 
   const uint32_t slot = acquire_slot();
@@ -771,8 +771,9 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
         cpu_samples.pop_front();
       }
       const auto [since_ms, cpu_then_ms] = cpu_samples.front();
-      const bool waiting = wall_ms > waiting_wall_ms && since_ms + kWaitingWindowMs <= wall_ms &&
-                           (used_ms - cpu_then_ms) * kWaitingShare < wall_ms - since_ms;
+      const bool waiting =
+          cgroup && wall_ms > waiting_wall_ms && since_ms + kWaitingWindowMs <= wall_ms &&
+          (used_ms - cpu_then_ms) * kWaitingShare < wall_ms - since_ms && !cgroup->any_runnable();
       if (wall_ms > wall_limit_ms || waiting) {
         killed = Kill::kWall;
         result.waiting = waiting && wall_ms <= wall_limit_ms;
