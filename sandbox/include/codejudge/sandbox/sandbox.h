@@ -26,7 +26,8 @@ const char* status_name(Status status);
 struct Limits {
   uint64_t cpu_ms = 2000;  // CPU time of the whole process tree, enforced
   // Wall-clock fuse. 0: 3 * cpu_ms + 1000 for a run that computes, and from cpu_ms + 1000 on
-  // for one that waits (sleeps, blocks: under 5% of a CPU over the last second).
+  // for one that waits (sleeps, blocks: under 5% of a CPU over the last second, none of its
+  // processes runnable).
   uint64_t wall_ms = 0;
   uint64_t memory_bytes = 256ull << 20;    // cgroup memory limit (RSS + page cache + tmpfs)
   uint64_t output_bytes = 64ull << 10;     // per stream (stdout, stderr)
