@@ -16,6 +16,9 @@ namespace {
 
 constexpr size_t kIdHexDigits = 16;
 constexpr const char* kLockSuffix = ".lock";
+constexpr const char* kNewSuffix = ".new";  // a lock file before it is locked and renamed
+// A .new file this old whose lock is free was left by an instance that died making it.
+constexpr time_t kAbandonedNewSeconds = 60;
 
 std::string random_id() {
   unsigned char bytes[kIdHexDigits / 2];
@@ -91,23 +94,40 @@ bool read_all(int fd, std::string* out) {
   }
 }
 
-// Removes what instances that are provably dead (their lock file can be locked) recorded, then
-// their lock files. A file whose directories cannot all be removed yet stays for a later try.
-void reap_dead(const std::string& lock_dir, const std::string& own_id) {
+// The ids of the files in lock_dir named <id><suffix>.
+std::vector<std::string> ids_with_suffix(const std::string& lock_dir, const std::string& suffix) {
   std::vector<std::string> ids;
   if (DIR* d = opendir(lock_dir.c_str())) {
     while (dirent* e = readdir(d)) {
       std::string name = e->d_name;
-      const size_t suffix = std::char_traits<char>::length(kLockSuffix);
-      if (name.size() <= suffix || name.compare(name.size() - suffix, suffix, kLockSuffix) != 0) {
+      if (name.size() <= suffix.size() ||
+          name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
         continue;
       }
-      name.resize(name.size() - suffix);
-      if (is_id(name) && name != own_id) ids.push_back(name);
+      name.resize(name.size() - suffix.size());
+      if (is_id(name)) ids.push_back(name);
     }
     closedir(d);
   }
+  return ids;
+}
+
+// Removes what instances that are provably dead (their lock file can be locked) recorded, then
+// their lock files. A file whose directories cannot all be removed yet stays for a later try.
+void reap_dead(const std::string& lock_dir, const std::string& own_id) {
+  for (const std::string& id : ids_with_suffix(lock_dir, kNewSuffix)) {
+    const std::string path = lock_dir + "/" + id + kNewSuffix;
+    UniqueFd fd(::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    struct stat st {};
+    if (id != own_id && fd.valid() && fstat(fd.get(), &st) == 0 &&
+        time(nullptr) - st.st_mtime > kAbandonedNewSeconds &&
+        flock(fd.get(), LOCK_EX | LOCK_NB) == 0) {
+      ::unlink(path.c_str());  // it recorded nothing: directories are recorded once renamed
+    }
+  }
+  std::vector<std::string> ids = ids_with_suffix(lock_dir, kLockSuffix);
   for (const std::string& id : ids) {
+    if (id == own_id) continue;
     const std::string path = lock_dir + "/" + id + kLockSuffix;
     UniqueFd fd(::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     if (!fd.valid() || flock(fd.get(), LOCK_EX | LOCK_NB) != 0) continue;  // alive, or gone
@@ -150,22 +170,23 @@ std::unique_ptr<Instance> Instance::create(const std::string& lock_dir, uint32_t
     *error = errno_message("getrandom");
     return nullptr;
   }
-  // The file appears under its name already locked: made unnamed, locked, then linked. A
-  // survivor scanning meanwhile can never take a live instance's file for a dead one's.
-  UniqueFd fd(::open(lock_dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600));
+  // The file appears under its name already locked: made as <id>.new, locked, then renamed (a
+  // survivor scanning meanwhile never takes a live instance's file for a dead one's). Not
+  // O_TMPFILE: overlayfs, a container's /run, has it only since Linux 6.6.
+  const std::string fresh = lock_dir + "/" + instance->id_ + kNewSuffix;
+  UniqueFd fd(::open(fresh.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!fd.valid()) {
-    *error = errno_message("create a lock file in " + lock_dir);
+    *error = errno_message("create " + fresh);
     return nullptr;
   }
   const std::string pid_line = "pid " + std::to_string(getpid()) + "\n";
-  if (flock(fd.get(), LOCK_EX) != 0 || ::write(fd.get(), pid_line.data(), pid_line.size()) !=
-                                           static_cast<ssize_t>(pid_line.size())) {
-    *error = errno_message("lock file in " + lock_dir);
-    return nullptr;
-  }
   instance->path_ = lock_dir + "/" + instance->id_ + kLockSuffix;
-  if (linkat(fd.get(), "", AT_FDCWD, instance->path_.c_str(), AT_EMPTY_PATH) != 0) {
-    *error = errno_message("link " + instance->path_);
+  if (flock(fd.get(), LOCK_EX) != 0 ||
+      ::write(fd.get(), pid_line.data(), pid_line.size()) !=
+          static_cast<ssize_t>(pid_line.size()) ||
+      ::rename(fresh.c_str(), instance->path_.c_str()) != 0) {
+    *error = errno_message("lock file " + fresh);
+    ::unlink(fresh.c_str());
     instance->path_.clear();
     return nullptr;
   }

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -262,6 +263,14 @@ TEST(Instances, OnlyDeadInstancesAreCleanedUp) {
   const std::string parent = live_dirs.front().substr(0, live_dirs.front().rfind('/'));
   const std::string orphan = parent + "/codejudge." + random_token();
   ASSERT_EQ(mkdir(orphan.c_str(), 0755), 0) << orphan;
+  // Lock files of instances that died before renaming theirs into place, and of one that may be
+  // doing so right now.
+  const std::string abandoned = lock_dir() + "/" + random_token() + ".new";
+  const std::string being_made = lock_dir() + "/" + random_token() + ".new";
+  ASSERT_TRUE(write_host_file(abandoned, "pid 1\n", 0600));
+  ASSERT_TRUE(write_host_file(being_made, "pid 1\n", 0600));
+  const timeval long_ago[2] = {{time(nullptr) - 600, 0}, {time(nullptr) - 600, 0}};
+  ASSERT_EQ(utimes(abandoned.c_str(), long_ago), 0);
 
   std::string error;
   Options options = test_options();
@@ -277,9 +286,12 @@ TEST(Instances, OnlyDeadInstancesAreCleanedUp) {
     EXPECT_TRUE(read_host_file(dir + "/cgroup.procs")) << "the live instance lost " << dir;
   }
   EXPECT_TRUE(read_host_file(orphan + "/cgroup.procs")) << "an unproven orphan was removed";
+  EXPECT_FALSE(read_host_file(abandoned)) << "an abandoned lock file remains";
+  EXPECT_TRUE(read_host_file(being_made)) << "a lock file being made was removed";
   EXPECT_EQ(live.run(1000, 0, 16, "/probe/probe alloc 1").status, "OK");
   EXPECT_EQ(live.finish(), 0);
   rmdir(orphan.c_str());
+  unlink(being_made.c_str());
 }
 
 TEST(Instances, EachInstanceHasUidsOfItsOwn) {
