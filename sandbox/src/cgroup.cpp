@@ -111,10 +111,6 @@ bool enable_v2_controllers(const std::string& own, bool at_namespace_root, std::
   return true;
 }
 
-// v1: a slot holding more than this from earlier runs is reclaimed before the next run. Below
-// it, the reclaim (which drains every CPU's page lists first) would cost more than it gives.
-constexpr uint64_t kReclaimAboveBytes = 1ull << 20;
-
 uint64_t parse_key(const std::string& text, const std::string& key) {
   std::istringstream in(text);
   std::string name;
@@ -257,17 +253,19 @@ std::unique_ptr<CgroupRun> CgroupManager::prepare(uint32_t slot, uint64_t memory
     run->memory_dir_ = slot_dir(memory_base_, slot);
     run->pids_dir_ = slot_dir(pids_base_, slot);
     run->cpu_dir_ = slot_dir(cpu_base_, slot);
-    // What earlier runs left charged here is not this run's: the limit sits above it, and the
-    // peak is reported without it. Most of it is page cache of the files they read, which
-    // would raise the limit by as much (a run that read 250 MiB lets the next allocate 250 MiB
-    // more), so it is given back first; what stays cannot be (files kept in a ScratchDir).
+    // What earlier runs left charged here is not this run's. The page cache of the files they
+    // read is taken back whenever this run needs the room, so the limit sits above the rest
+    // only (files kept in a ScratchDir, kernel objects): above the whole, a run after one that
+    // read 250 MiB could allocate 250 MiB past its limit. The cache stays until then (emptying
+    // it before each run would make every Java run read the JDK from disk again); what exceeds
+    // the new limit is reclaimed by writing the limit.
     const std::string usage = run->memory_dir_ + "/memory.usage_in_bytes";
-    if (read_number(usage) > kReclaimAboveBytes) {
-      write_file(run->memory_dir_ + "/memory.force_empty", "0", nullptr);
-    }
-    write_file(run->memory_dir_ + "/memory.max_usage_in_bytes", "0", nullptr);
-    run->memory_base_bytes_ = read_number(usage);
-    const std::string limit = std::to_string(memory_bytes + run->memory_base_bytes_);
+    std::string stat;
+    read_file(run->memory_dir_ + "/memory.stat", &stat);
+    const uint64_t charged = read_number(usage);
+    const uint64_t file_cache = parse_key(stat, "inactive_file") + parse_key(stat, "active_file");
+    const uint64_t kept = charged > file_cache ? charged - file_cache : 0;
+    const std::string limit = std::to_string(memory_bytes + kept);
     // memsw (memory + swap) must stay >= the memory limit at every step: lift it, set the
     // memory limit, then bring memsw down to it. It exists only with swap accounting; where it
     // does, it closes the swap loophole.
@@ -276,6 +274,10 @@ std::unique_ptr<CgroupRun> CgroupManager::prepare(uint32_t slot, uint64_t memory
     if (!write_file(run->memory_dir_ + "/memory.limit_in_bytes", limit, error)) return nullptr;
     if (has_memsw && !write_file(memsw, limit, error)) return nullptr;
     write_file(run->memory_dir_ + "/memory.swappiness", "0", nullptr);
+    // The peak is reported above what is charged at the start. Exact, unless the run needed
+    // the room that earlier runs' page cache held: then it is short by what was reclaimed.
+    write_file(run->memory_dir_ + "/memory.max_usage_in_bytes", "0", nullptr);
+    run->memory_base_bytes_ = read_number(usage);
     // The launcher thread sits in the slot's pids cgroup too.
     if (!write_file(run->pids_dir_ + "/pids.max", std::to_string(processes + 1), error)) {
       return nullptr;

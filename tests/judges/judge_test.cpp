@@ -182,7 +182,7 @@ TEST_P(StdioVerdicts, MatchExpected) {
   }
   if (c.expected == Verdict::kTLE) {
     ASSERT_FALSE(result.tests.empty());
-    EXPECT_GE(result.tests[0].cpu_ms, 500u);
+    EXPECT_GE(result.tests[0].cpu_ms, 500u) << describe(result);
     EXPECT_EQ(result.tests.size(), 1u);  // stop_on_first_failure
   }
   if (c.expected == Verdict::kRE) {
