@@ -271,7 +271,15 @@ std::unique_ptr<CgroupRun> CgroupManager::prepare(uint32_t slot, uint64_t memory
     // does, it closes the swap loophole.
     const std::string memsw = run->memory_dir_ + "/memory.memsw.limit_in_bytes";
     const bool has_memsw = write_file(memsw, "-1", nullptr);
-    if (!write_file(run->memory_dir_ + "/memory.limit_in_bytes", limit, error)) return nullptr;
+    const std::string limit_file = run->memory_dir_ + "/memory.limit_in_bytes";
+    // A limit under what is charged makes the kernel reclaim, and it gives up (EBUSY) when pages
+    // are briefly unreclaimable (under writeback, say): then the slot is emptied and it retries.
+    if (!write_file(limit_file, limit, nullptr) &&
+        !(errno == EBUSY && write_file(run->memory_dir_ + "/memory.force_empty", "0", nullptr) &&
+          write_file(limit_file, limit, nullptr))) {
+      *error = errno_message("write " + limit_file);
+      return nullptr;
+    }
     if (has_memsw && !write_file(memsw, limit, error)) return nullptr;
     write_file(run->memory_dir_ + "/memory.swappiness", "0", nullptr);
     // The peak is reported above what is charged at the start. Exact, unless the run needed
