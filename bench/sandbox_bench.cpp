@@ -1,6 +1,9 @@
 // Sandbox overhead: median wall time of N runs of a command, sandboxed vs a bare
-// fork+exec+wait, sequentially and with 2 runs in parallel.
-// usage: sandbox_bench [N]   (default 200; prints a Markdown table)
+// fork+exec+wait, sequentially and with 2 runs in parallel; then what a run pays when the run
+// before it in the slot left page cache behind (cgroup v1 gives it back first).
+// usage: sandbox_bench [N]   (default 200; prints Markdown tables)
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -44,10 +47,15 @@ double bare_run(const std::vector<std::string>& argv) {
   return elapsed_ms(start);
 }
 
-double sandbox_run(Sandbox& box, const std::vector<std::string>& argv) {
+double sandbox_run(Sandbox& box, const std::vector<std::string>& argv,
+                   const std::vector<codejudge::sandbox::Bind>& binds = {},
+                   uint64_t memory_bytes = 256ull << 20) {
   RunSpec spec;
   spec.argv = argv;
   spec.env = {"PATH=/usr/bin:/bin", "HOME=/tmp", "LANG=C.UTF-8"};
+  spec.binds = binds;
+  spec.limits.memory_bytes = memory_bytes;
+  spec.limits.wall_ms = 60000;
   auto start = Clock::now();
   auto result = box.run(spec);
   double ms = elapsed_ms(start);
@@ -75,6 +83,36 @@ double measure(int n, int parallel, F run_once) {
   return median(all);
 }
 
+// Median wall time of a /bin/true run under limit_mib that follows, in the same slot, a run that
+// read cache_mib MiB of a file not in the page cache (on cgroup v1 the slot's cgroup keeps that
+// cache charged; what exceeds the next run's limit is reclaimed before it starts).
+double after_page_cache(Sandbox& box, int n, uint64_t cache_mib, uint64_t limit_mib) {
+  const std::string dir = "/var/tmp/codejudge-bench-" + std::to_string(getpid());
+  const std::string file = dir + "/data";
+  mkdir(dir.c_str(), 0755);
+  {
+    const std::string block(1 << 20, 'x');
+    int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    for (uint64_t i = 0; i < cache_mib && fd >= 0; ++i) {
+      if (::write(fd, block.data(), block.size()) != static_cast<ssize_t>(block.size())) break;
+    }
+    if (fd >= 0) ::close(fd);
+  }
+  std::vector<double> times;
+  for (int i = 0; i < n; ++i) {
+    // Out of the cache, so that the read charges it to the slot's cgroup again.
+    int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    fdatasync(fd);
+    posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    ::close(fd);
+    sandbox_run(box, {"/bin/sh", "-c", "cat /data/data > /dev/null"}, {{dir, "/data", false}});
+    times.push_back(sandbox_run(box, {"/bin/true"}, {}, limit_mib << 20));
+  }
+  unlink(file.c_str());
+  rmdir(dir.c_str());
+  return median(times);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -99,6 +137,16 @@ int main(int argc, char** argv) {
       std::printf("| `%s` | %d | %.2f | %.2f | %.2f | %.2fx |\n", name.c_str(), parallel, bare,
                   boxed, boxed - bare, boxed / bare);
     }
+  }
+  std::printf(
+      "\n| page cache left in the slot by the run before | memory limit | next `/bin/true` ms "
+      "|\n");
+  std::printf("|---|---|---|\n");
+  const std::pair<uint64_t, uint64_t> cases[] = {{0, 256}, {64, 256}, {64, 16}, {192, 16}};
+  for (const auto& [cache_mib, limit_mib] : cases) {
+    std::printf("| %llu MiB | %llu MiB | %.2f |\n", static_cast<unsigned long long>(cache_mib),
+                static_cast<unsigned long long>(limit_mib),
+                after_page_cache(*box, std::max(n / 20, 5), cache_mib, limit_mib));
   }
   return 0;
 }

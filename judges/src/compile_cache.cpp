@@ -20,6 +20,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "codejudge/judges/harness.h"
+
 namespace codejudge::judges {
 namespace {
 
@@ -210,6 +212,9 @@ struct CompileCache::Impl {
   uint64_t total_bytes = 0;
   CacheStats stats;
   std::atomic<uint64_t> counter{0};
+  // Names this process's files in tmp/: a pid is no name in a shared directory, since every
+  // container's server is pid 1, and a crashed one's leftover would block the same name.
+  const std::string writer = make_token().substr(0, 16);
 
   std::string shard_dir(const std::string& key) const { return dir + "/" + key.substr(0, 2); }
   std::string entry_dir(const std::string& key) const { return shard_dir(key) + "/" + key; }
@@ -217,8 +222,7 @@ struct CompileCache::Impl {
     return shard_dir(key) + "/" + key + ".lock";
   }
   std::string tmp_name(const std::string& what) {
-    return dir + "/tmp/" + what + "." + std::to_string(getpid()) + "." +
-           std::to_string(counter.fetch_add(1));
+    return dir + "/tmp/" + what + "." + writer + "." + std::to_string(counter.fetch_add(1));
   }
 
   // Opens the key's lock file and locks it with `operation`, making sure the file we locked

@@ -82,6 +82,12 @@ bool is_failure(Verdict verdict) {
   return verdict != Verdict::kAC;
 }
 
+// The sandbox stopped the run because it waited (slept, blocked, deadlocked) rather than
+// computed: the program would wait as long in each later test.
+bool waited(const sandbox::Result& run) {
+  return run.status == sandbox::Status::kTimeLimit && run.waiting;
+}
+
 std::optional<Verdict> verdict_for_status(sandbox::Status status) {
   switch (status) {
     case sandbox::Status::kOk:
@@ -627,10 +633,18 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
 
   std::vector<TestResult> tests(problem.tests.size());
   std::atomic<size_t> first_failure{std::numeric_limits<size_t>::max()};
-  auto record_failure = [&](size_t index) {
-    size_t seen = first_failure.load();
-    while (index < seen && !first_failure.compare_exchange_weak(seen, index)) {
+  // The first test that waited out the wall clock (see waited()). The tests after it are not
+  // started: each would hold a worker until the wall clock stopped it too.
+  std::atomic<size_t> first_waiting{std::numeric_limits<size_t>::max()};
+  auto record_first = [](std::atomic<size_t>& first, size_t index) {
+    size_t seen = first.load();
+    while (index < seen && !first.compare_exchange_weak(seen, index)) {
     }
+  };
+  auto record_failure = [&](size_t index) { record_first(first_failure, index); };
+  auto skipped = [&](size_t index) {
+    return index > first_waiting.load() ||
+           (options.stop_on_first_failure && index > first_failure.load());
   };
   auto output_limit_bytes = [&](const problems::Test& test) -> uint64_t {
     if (options.output_kb) return *options.output_kb * 1024;
@@ -765,7 +779,7 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
 
   // A stdio test: its own process, its output checked as text.
   auto run_stdio = [&](size_t index) {
-    if (options.stop_on_first_failure && index > first_failure.load()) return;
+    if (skipped(index)) return;
     const problems::Test& test = problem.tests[index];
     TestResult& out = tests[index];
     sandbox::RunSpec spec = program_spec();
@@ -773,6 +787,7 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
     spec.stdin_data = test.input;
     sandbox::Result run = impl_->box->run(spec);
     record_usage(run, out);
+    if (waited(run)) record_first(first_waiting, index);
     if (run.status != sandbox::Status::kOk) {
       judge_ending(run, run.stdout_data, out);
     } else {
@@ -791,7 +806,7 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
     bool one_per_process = options.batch_tests <= 1;
     size_t pos = begin;
     while (pos < end) {
-      if (options.stop_on_first_failure && pos > first_failure.load()) return;
+      if (skipped(pos)) return;
       if (compile_failed) return;
       size_t stop = pos + 1;
       uint64_t input_bytes = 0;
@@ -894,6 +909,7 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
       }
       TestResult& out = tests[ended];
       record_usage(run, out);
+      if (waited(run)) record_first(first_waiting, ended);
       std::string own_stdout = results.trailing;
       if (assert_mode) {
         own_stdout = records.output[ended - pos];
@@ -921,6 +937,16 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
     result.compile.ok = false;
     result.compile.stderr_data = *compile_error;
     return finish(Verdict::kCE, "compile error");
+  }
+  // Decided by the index alone, so that the report does not depend on which tests happened
+  // to start before the waiting one ended.
+  const size_t waiting = first_waiting.load();
+  for (size_t i = waiting + 1; waiting < tests.size() && i < tests.size(); ++i) {
+    tests[i] = TestResult{};
+    tests[i].verdict = Verdict::kTLE;
+    tests[i].message = "not run: test " + std::to_string(waiting + 1) +
+                       " waited out the wall-clock limit without computing";
+    record_failure(i);
   }
   size_t reported = tests.size();
   if (options.stop_on_first_failure && first_failure.load() < tests.size()) {

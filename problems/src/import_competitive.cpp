@@ -194,7 +194,8 @@ std::optional<Problem> import_apps(const RawRecord& raw, const ImportOptions& /*
   uint64_t time_ms = leading_number(optional_string(*record, "time_limit"), 1000, kMaxTimeMs);
   if (time_ms > 0) problem.limits.time_ms = time_ms;
   uint64_t memory_mb = leading_number(optional_string(*record, "memory_limit"), 1, kMaxMemoryMb);
-  if (memory_mb > 0) problem.limits.memory_mb = memory_mb;
+  // A limit under the sandbox's floor is raised to it: the problem stays usable.
+  if (memory_mb > 0) problem.limits.memory_mb = std::max(memory_mb, kMinMemoryMb);
   json solutions = json::parse(embedded_json_text(*record, "solutions"), nullptr, false);
   if (solutions.is_array() && !solutions.empty() && solutions[0].is_string()) {
     problem.reference["python"] = solutions[0].get<std::string>();
@@ -255,8 +256,8 @@ std::optional<Problem> import_codecontests(const RawRecord& raw, const ImportOpt
   json memory = record->value("memory_limit_bytes", json());
   if (memory.is_number() && memory.get<double>() > 0) {
     double mb = std::ceil(memory.get<double>() / (1024.0 * 1024.0));
-    problem.limits.memory_mb =
-        static_cast<uint64_t>(std::clamp(mb, 1.0, static_cast<double>(kMaxMemoryMb)));
+    problem.limits.memory_mb = static_cast<uint64_t>(
+        std::clamp(mb, static_cast<double>(kMinMemoryMb), static_cast<double>(kMaxMemoryMb)));
   }
   // Language codes: 1 Python 2, 2 C++, 3 Python 3, 4 Java.
   if (auto solutions = record->find("solutions");

@@ -112,7 +112,8 @@ bool read_limits(const json& value, ProblemLimits* limits, std::string* error) {
     if (!read_uint(*it, "limits.time_ms", 1, kMaxTimeMs, &limits->time_ms, error)) return false;
   }
   if (auto it = value.find("memory_mb"); it != value.end()) {
-    if (!read_uint(*it, "limits.memory_mb", 1, kMaxMemoryMb, &limits->memory_mb, error)) {
+    if (!read_uint(*it, "limits.memory_mb", kMinMemoryMb, kMaxMemoryMb, &limits->memory_mb,
+                   error)) {
       return false;
     }
   }
@@ -150,6 +151,37 @@ bool parse_value_type(std::string_view text, size_t* pos, int depth) {
       *pos = after;
       return true;
     }
+  }
+  return false;
+}
+
+// Does a function-mode argument fit its declared type as every harness reads it (the valid()
+// of judges/src/harness_*.cpp)? One that does not stops the harness: an IE for any submission.
+bool value_fits_type(const json& value, std::string_view type) {
+  auto integral = [](const json& v) {
+    if (v.is_number_integer()) return true;
+    if (!v.is_number_float()) return false;
+    const double d = v.get<double>();
+    return std::isfinite(d) && std::floor(d) == d;
+  };
+  auto all_of = [&](auto fits) {
+    if (!value.is_array()) return false;
+    for (const json& element : value) {
+      if (!fits(element)) return false;
+    }
+    return true;
+  };
+  if (type.starts_with("list[")) {
+    const std::string_view inner = type.substr(5, type.size() - 6);
+    return all_of([&](const json& element) { return value_fits_type(element, inner); });
+  }
+  if (type == "int" || type == "long") return integral(value);
+  if (type == "float") return value.is_number();
+  if (type == "bool") return value.is_boolean();
+  if (type == "str") return value.is_string();
+  if (type == "ListNode") return all_of(integral);
+  if (type == "TreeNode") {
+    return all_of([&](const json& element) { return element.is_null() || integral(element); });
   }
   return false;
 }
@@ -387,8 +419,22 @@ std::string validate_problem(const Problem& problem) {
              problem.entry_point + "'";
     }
   }
-  if (problem.mode == Mode::kFunction && !valid_return_type(problem.signature.returns)) {
-    return "signature: required for mode function, with a valid returns type";
+  if (problem.mode == Mode::kFunction) {
+    if (!valid_return_type(problem.signature.returns)) {
+      return "signature: required for mode function, with a valid returns type";
+    }
+    // The harnesses call a function or a method of a fresh instance, nothing longer.
+    const size_t method = problem.entry_point.find("().");
+    if (problem.entry_point.find('.', method == std::string::npos ? 0 : method + 3) !=
+            std::string::npos ||
+        (method == std::string::npos && problem.entry_point.find('(') != std::string::npos)) {
+      return "entry_point: function mode calls 'name' or 'Class().name', got '" +
+             problem.entry_point + "'";
+    }
+    if (problem.signature.returns == "void" && problem.signature.params.empty()) {
+      return "signature.returns: void means the function modifies its first argument, but it "
+             "has none";
+    }
   }
   std::set<std::string> names;
   for (size_t i = 0; i < problem.signature.params.size(); ++i) {
@@ -417,6 +463,13 @@ std::string validate_problem(const Problem& problem) {
         if (input.size() != problem.signature.params.size()) {
           return path + ".input: " + std::to_string(input.size()) + " arguments for " +
                  std::to_string(problem.signature.params.size()) + " parameters";
+        }
+        for (size_t k = 0; k < input.size(); ++k) {
+          const Param& param = problem.signature.params[k];
+          if (!value_fits_type(input[k], param.type)) {
+            return path + ".input[" + std::to_string(k) + "]: not a value of parameter '" +
+                   param.name + "' (" + param.type + ")";
+          }
         }
         if (json::parse(test.expected, nullptr, false).is_discarded()) {
           return path + ".output: not valid JSON";
@@ -450,8 +503,9 @@ std::string validate_problem(const Problem& problem) {
   if (problem.limits.time_ms < 1 || problem.limits.time_ms > kMaxTimeMs) {
     return "limits.time_ms: must be between 1 and " + std::to_string(kMaxTimeMs);
   }
-  if (problem.limits.memory_mb < 1 || problem.limits.memory_mb > kMaxMemoryMb) {
-    return "limits.memory_mb: must be between 1 and " + std::to_string(kMaxMemoryMb);
+  if (problem.limits.memory_mb < kMinMemoryMb || problem.limits.memory_mb > kMaxMemoryMb) {
+    return "limits.memory_mb: must be between " + std::to_string(kMinMemoryMb) + " and " +
+           std::to_string(kMaxMemoryMb) + " (the sandbox needs 4 MiB)";
   }
   return "";
 }

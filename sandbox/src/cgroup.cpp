@@ -1,11 +1,9 @@
 #include "cgroup.h"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +11,7 @@
 #include <sstream>
 
 #include "fd.h"
+#include "instance.h"
 
 namespace codejudge::sandbox {
 namespace {
@@ -74,38 +73,12 @@ bool has_option(const std::string& options, const std::string& name) {
   return false;
 }
 
-bool pid_alive(long pid) {
-  return kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
-}
-
-// Removes cgroups left by codejudge processes that died without cleaning up.
-void remove_stale(const std::string& parent) {
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(parent, ec)) {
-    std::string name = entry.path().filename();
-    if (name.rfind("codejudge-", 0) != 0) continue;
-    long pid = std::strtol(name.c_str() + 10, nullptr, 10);
-    if (pid <= 0 || pid_alive(pid)) continue;
-    std::error_code inner;
-    for (const auto& run : fs::directory_iterator(entry.path(), inner)) {
-      if (run.is_directory()) ::rmdir(run.path().c_str());
-    }
-    ::rmdir(entry.path().c_str());
-  }
-}
-
 bool make_dir(const std::string& path, std::string* error) {
   if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) {
     *error = errno_message("mkdir " + path);
     return false;
   }
   return true;
-}
-
-// Unique per manager: one process may hold several sandboxes (tests do).
-std::string base_name() {
-  static std::atomic<int> instances{0};
-  return "codejudge-" + std::to_string(getpid()) + "-" + std::to_string(instances++);
 }
 
 // v2 needs controllers enabled in the parent's subtree_control, which the kernel refuses
@@ -157,7 +130,7 @@ uint64_t read_number(const std::string& path) {
 }  // namespace
 
 std::unique_ptr<CgroupManager> CgroupManager::create(const std::string& override_root,
-                                                     std::string* error) {
+                                                     Instance* instance, std::string* error) {
   auto manager = std::unique_ptr<CgroupManager>(new CgroupManager());
   std::vector<Mount> mounts = cgroup_mounts();
   const Mount* unified = nullptr;
@@ -179,9 +152,11 @@ std::unique_ptr<CgroupManager> CgroupManager::create(const std::string& override
     if (!enable_v2_controllers(parent, override_root.empty() && own_path == "/", error)) {
       return nullptr;
     }
-    remove_stale(parent);
-    manager->unified_base_ = parent + "/" + base_name();
-    if (!make_dir(manager->unified_base_, error)) return nullptr;
+    manager->unified_base_ = parent + "/" + instance_dir_name(instance->id());
+    if (!instance->record(manager->unified_base_, error) ||
+        !make_dir(manager->unified_base_, error)) {
+      return nullptr;
+    }
     if (!write_file(manager->unified_base_ + "/cgroup.subtree_control", "+memory +pids +cpu",
                     error)) {
       ::rmdir(manager->unified_base_.c_str());
@@ -199,9 +174,7 @@ std::unique_ptr<CgroupManager> CgroupManager::create(const std::string& override
       if (m.type != "cgroup" || !has_option(m.options, controller)) continue;
       for (auto& [name, path] : own) {
         if (name == controller) {
-          std::string parent = m.point + (path == "/" ? "" : path);
-          remove_stale(parent);
-          return parent + "/" + base_name();
+          return m.point + (path == "/" ? "" : path) + "/" + instance_dir_name(instance->id());
         }
       }
     }
@@ -218,7 +191,7 @@ std::unique_ptr<CgroupManager> CgroupManager::create(const std::string& override
   }
   for (const std::string* dir :
        {&manager->memory_base_, &manager->pids_base_, &manager->cpu_base_}) {
-    if (!make_dir(*dir, error)) return nullptr;
+    if (!instance->record(*dir, error) || !make_dir(*dir, error)) return nullptr;
   }
   // The memory hierarchy must account children in their parents' totals.
   write_file(manager->memory_base_ + "/memory.use_hierarchy", "1", nullptr);
@@ -280,19 +253,39 @@ std::unique_ptr<CgroupRun> CgroupManager::prepare(uint32_t slot, uint64_t memory
     run->memory_dir_ = slot_dir(memory_base_, slot);
     run->pids_dir_ = slot_dir(pids_base_, slot);
     run->cpu_dir_ = slot_dir(cpu_base_, slot);
-    // What earlier runs left charged here (files kept in a ScratchDir, page cache) is not this
-    // run's: the limit sits above it, and the peak is reported without it.
-    write_file(run->memory_dir_ + "/memory.max_usage_in_bytes", "0", nullptr);
-    run->memory_base_bytes_ = read_number(run->memory_dir_ + "/memory.usage_in_bytes");
-    const std::string limit = std::to_string(memory_bytes + run->memory_base_bytes_);
+    // What earlier runs left charged here is not this run's. The page cache of the files they
+    // read is taken back whenever this run needs the room, so the limit sits above the rest
+    // only (files kept in a ScratchDir, kernel objects): above the whole, a run after one that
+    // read 250 MiB could allocate 250 MiB past its limit. The cache stays until then (emptying
+    // it before each run would make every Java run read the JDK from disk again); what exceeds
+    // the new limit is reclaimed by writing the limit.
+    const std::string usage = run->memory_dir_ + "/memory.usage_in_bytes";
+    std::string stat;
+    read_file(run->memory_dir_ + "/memory.stat", &stat);
+    const uint64_t charged = read_number(usage);
+    const uint64_t file_cache = parse_key(stat, "inactive_file") + parse_key(stat, "active_file");
+    const uint64_t kept = charged > file_cache ? charged - file_cache : 0;
+    const std::string limit = std::to_string(memory_bytes + kept);
     // memsw (memory + swap) must stay >= the memory limit at every step: lift it, set the
     // memory limit, then bring memsw down to it. It exists only with swap accounting; where it
     // does, it closes the swap loophole.
     const std::string memsw = run->memory_dir_ + "/memory.memsw.limit_in_bytes";
     const bool has_memsw = write_file(memsw, "-1", nullptr);
-    if (!write_file(run->memory_dir_ + "/memory.limit_in_bytes", limit, error)) return nullptr;
+    const std::string limit_file = run->memory_dir_ + "/memory.limit_in_bytes";
+    // A limit under what is charged makes the kernel reclaim, and it gives up (EBUSY) when pages
+    // are briefly unreclaimable (under writeback, say): then the slot is emptied and it retries.
+    if (!write_file(limit_file, limit, nullptr) &&
+        !(errno == EBUSY && write_file(run->memory_dir_ + "/memory.force_empty", "0", nullptr) &&
+          write_file(limit_file, limit, nullptr))) {
+      *error = errno_message("write " + limit_file);
+      return nullptr;
+    }
     if (has_memsw && !write_file(memsw, limit, error)) return nullptr;
     write_file(run->memory_dir_ + "/memory.swappiness", "0", nullptr);
+    // The peak is reported above what is charged at the start. Exact, unless the run needed
+    // the room that earlier runs' page cache held: then it is short by what was reclaimed.
+    write_file(run->memory_dir_ + "/memory.max_usage_in_bytes", "0", nullptr);
+    run->memory_base_bytes_ = read_number(usage);
     // The launcher thread sits in the slot's pids cgroup too.
     if (!write_file(run->pids_dir_ + "/pids.max", std::to_string(processes + 1), error)) {
       return nullptr;
@@ -335,6 +328,22 @@ uint64_t CgroupRun::raw_cpu_ns() const {
 uint64_t CgroupRun::cpu_ns() const {
   uint64_t now = raw_cpu_ns();
   return now > cpu_base_ns_ ? now - cpu_base_ns_ : 0;
+}
+
+bool CgroupRun::any_runnable() const {
+  // v1: the slot's launcher thread is listed too; it sleeps while the run lasts.
+  std::string tids;
+  if (!read_file(cpu_dir_ + (version_ == 2 ? "/cgroup.threads" : "/tasks"), &tids)) return true;
+  std::istringstream in(tids);
+  std::string tid;
+  while (in >> tid) {
+    std::string stat;
+    if (!read_file("/proc/" + tid + "/stat", &stat)) continue;  // gone meanwhile
+    // "tid (comm) S ...": the state follows the last ')' (comm may hold anything).
+    const size_t state = stat.rfind(')') + 2;
+    if (state < stat.size() && (stat[state] == 'R' || stat[state] == 'D')) return true;
+  }
+  return false;
 }
 
 uint64_t CgroupRun::oom_kills() const {

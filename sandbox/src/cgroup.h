@@ -3,6 +3,7 @@
 // limit, and exact CPU time.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -17,6 +18,7 @@ struct CgroupStats {
 };
 
 class CgroupRun;
+class Instance;
 
 // Moving a live process into a cgroup takes a global lock whose writer waits for an RCU
 // grace period (about 12 ms here), which would dominate a run. So no run ever migrates:
@@ -25,9 +27,10 @@ class CgroupRun;
 // once, and children cloned by that thread inherit it.
 class CgroupManager {
  public:
-  // Finds where this process may create cgroups and prepares a parent for its runs.
+  // Finds where this process may create cgroups and prepares a parent for its runs, named
+  // after the instance and recorded in it (see instance.h) before it is made.
   // Returns nullptr with *error (the reason cgroups are unusable) when it cannot.
-  static std::unique_ptr<CgroupManager> create(const std::string& override_root,
+  static std::unique_ptr<CgroupManager> create(const std::string& override_root, Instance* instance,
                                                std::string* error);
   ~CgroupManager();
 
@@ -49,8 +52,8 @@ class CgroupManager {
   std::vector<std::string> controllers_;
   // v1: one base directory per controller; v2: one base directory.
   std::string memory_base_, pids_base_, cpu_base_, unified_base_;
-  std::vector<std::string> slot_dirs_;  // v1 slot cgroups created so far, removed at the end
-  uint64_t run_counter_ = 0;
+  std::vector<std::string> slot_dirs_;    // v1 slot cgroups created so far, removed at the end
+  std::atomic<uint64_t> run_counter_{0};  // v2 run cgroup names; runs of all slots take one
 };
 
 class CgroupRun {
@@ -61,6 +64,9 @@ class CgroupRun {
   // Starts the run's accounting: CPU and OOM counts are taken relative to this moment.
   void start();
   uint64_t cpu_ns() const;  // CPU time since start(); cheap (one pread) for the limit poll
+  // Whether a task of the run is on a CPU or queued for one (or in uninterruptible sleep): a
+  // program starved on a busy host, as opposed to one that sleeps or blocks.
+  bool any_runnable() const;
   CgroupStats stats() const;
 
  private:

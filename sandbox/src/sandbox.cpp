@@ -23,6 +23,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -30,6 +31,7 @@
 #include "cgroup.h"
 #include "child.h"
 #include "fd.h"
+#include "instance.h"
 #include "seccomp_policy.h"
 
 namespace codejudge::sandbox {
@@ -43,6 +45,10 @@ constexpr size_t kReadChunk = 65536;
 // How long the child may take to set up its namespaces and exec the program.
 constexpr int64_t kSetupTimeoutMs = 10000;
 constexpr ssize_t kSetupTimedOut = -2;  // read_message's return when it passes
+
+// A run is waiting when in the last kWaitingWindowMs it used under 1/kWaitingShare of a CPU.
+constexpr uint64_t kWaitingWindowMs = 1000;
+constexpr uint64_t kWaitingShare = 20;
 
 uint64_t ms_since(Clock::time_point start) {
   return static_cast<uint64_t>(
@@ -178,6 +184,7 @@ struct Sandbox::Impl {
   // and separate namespaces keep concurrent runs from meeting on abstract unix sockets.
   std::vector<UniqueFd> netns;
   SeccompProgram seccomp;
+  std::unique_ptr<Instance> instance;  // before cgroups: it outlives them (see instance.h)
   std::unique_ptr<CgroupManager> cgroups;
   std::string root_dir;           // staging mount point for new roots
   std::vector<MountOp> base_ops;  // the default root: system binds, /dev, /proc
@@ -284,6 +291,7 @@ void Sandbox::Impl::build_base_ops() {
     base_ops.push_back({MountOp::Kind::kTouch, root_dir + dev, "", 0});
     base_ops.push_back({MountOp::Kind::kBindDevice, root_dir + dev, dev, 0});
   }
+  base_ops.push_back({MountOp::Kind::kMkdir, root_dir + "/dev/shm", "", 0});
   base_ops.push_back({MountOp::Kind::kSymlink, root_dir + "/dev/fd", "/proc/self/fd", 0});
   base_ops.push_back({MountOp::Kind::kSymlink, root_dir + "/dev/stdin", "/proc/self/fd/0", 0});
   base_ops.push_back({MountOp::Kind::kSymlink, root_dir + "/dev/stdout", "/proc/self/fd/1", 0});
@@ -317,6 +325,18 @@ std::unique_ptr<Sandbox> Sandbox::create(const Options& options, std::string* er
     *error = errno_message("mkdir " + impl->root_dir);
     return nullptr;
   }
+
+  // The uids and the lock that other instances on this host respect.
+  std::string instance_error;
+  impl->instance =
+      Instance::create(options.lock_dir, options.uid_base, options.uid_count, &instance_error);
+  if (!impl->instance) {
+    *error = "cannot register this instance: " + instance_error;
+    return nullptr;
+  }
+  report.instance_id = impl->instance->id();
+  report.uid_base = impl->instance->uid_base();
+  report.uid_count = options.uid_count;
 
   std::string netns_error;
   impl->netns.resize(options.uid_count);
@@ -353,7 +373,7 @@ std::unique_ptr<Sandbox> Sandbox::create(const Options& options, std::string* er
   }
 
   std::string cgroup_error;
-  impl->cgroups = CgroupManager::create(options.cgroup_root, &cgroup_error);
+  impl->cgroups = CgroupManager::create(options.cgroup_root, impl->instance.get(), &cgroup_error);
   if (impl->cgroups) {
     report.cgroup_version = impl->cgroups->version();
     report.cgroup_root = impl->cgroups->root();
@@ -448,6 +468,12 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
   if (limits.cpu_ms == 0 || limits.memory_bytes < (4u << 20) || limits.processes == 0) {
     return internal_error("limits out of range: cpu_ms > 0, memory_bytes >= 4 MiB, processes > 0");
   }
+  // The wall clock. A caller's wall_ms is one plain fuse. By default, a run that computes may
+  // take 3 x cpu_ms + 1 s (only a busy host makes it slower than its CPU time), but one that
+  // waits (sleeps, blocks, deadlocks) is stopped from cpu_ms + 1 s on, near its CPU limit as in
+  // DOMjudge: it holds a worker for nothing. Waiting means that in the last kWaitingWindowMs the
+  // run's processes together got less than 1/kWaitingShare of one CPU and none of them is
+  // runnable now: a computing program starved on an overloaded host is runnable.
   const uint64_t wall_limit_ms = limits.wall_ms ? limits.wall_ms : 3 * limits.cpu_ms + 1000;
 
   const uint32_t slot = acquire_slot();
@@ -456,7 +482,7 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
     uint32_t slot;
     ~SlotGuard() { impl->release_slot(slot); }
   } slot_guard{this, slot};
-  const uid_t outside_uid = options.uid_base + slot;
+  const uid_t outside_uid = instance->uid_base() + slot;
 
   std::string error;
   std::unique_ptr<CgroupRun> cgroup;
@@ -518,6 +544,11 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
   const std::string tmpfs_size = "size=" + std::to_string(limits.tmpfs_bytes) + ",nr_inodes=16384";
   plan.ops.push_back({MountOp::Kind::kTmpfs, root_dir + "/tmp", tmpfs_size + ",mode=1777," + owner,
                       MS_NOSUID | MS_NODEV});
+  // POSIX shared memory and named semaphores (sem_open, which Python's multiprocessing needs)
+  // live in /dev/shm. Its pages are charged to the run's memory cgroup like /tmp's, so filling
+  // it ends in ENOSPC at its size or in MLE at the memory limit, whichever comes first.
+  plan.ops.push_back({MountOp::Kind::kTmpfs, root_dir + "/dev/shm",
+                      tmpfs_size + ",mode=1777," + owner, MS_NOSUID | MS_NODEV | MS_NOEXEC});
   if (spec.work_dir.empty()) {
     plan.ops.push_back({MountOp::Kind::kTmpfs, root_dir + "/work",
                         tmpfs_size + ",mode=0755," + owner, MS_NOSUID | MS_NODEV});
@@ -689,6 +720,12 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
     return internal_error("sandbox setup: no seccomp listener from the child");
   }
   const Clock::time_point exec_time = Clock::now();
+  // Without a cgroup there is no CPU time of the whole tree to tell waiting from computing.
+  const uint64_t waiting_wall_ms =
+      limits.wall_ms || !cgroup ? wall_limit_ms : std::min(wall_limit_ms, limits.cpu_ms + 1000);
+  uint64_t stopped_at_wall_ms = wall_limit_ms;
+  // (wall_ms, cpu ms) samples of the last kWaitingWindowMs and the one just before them.
+  std::deque<std::pair<uint64_t, uint64_t>> cpu_samples;
   if (cgroup) cgroup->start();  // the sandbox's own setup is not the program's CPU time
 
   // Supervise: output, seccomp notifications, the CPU and wall limits, the stub's exit.
@@ -734,8 +771,18 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
         continue;
       }
       uint64_t wall_ms = ms_since(exec_time);
-      if (wall_ms > wall_limit_ms) {
+      cpu_samples.emplace_back(wall_ms, used_ms);
+      while (cpu_samples.size() > 1 && cpu_samples[1].first + kWaitingWindowMs <= wall_ms) {
+        cpu_samples.pop_front();
+      }
+      const auto [since_ms, cpu_then_ms] = cpu_samples.front();
+      const bool waiting =
+          cgroup && wall_ms > waiting_wall_ms && since_ms + kWaitingWindowMs <= wall_ms &&
+          (used_ms - cpu_then_ms) * kWaitingShare < wall_ms - since_ms && !cgroup->any_runnable();
+      if (wall_ms > wall_limit_ms || waiting) {
         killed = Kill::kWall;
+        result.waiting = waiting && wall_ms <= wall_limit_ms;
+        stopped_at_wall_ms = result.waiting ? wall_ms : wall_limit_ms;
         kill_and_reap();
         stub_done = true;
         continue;
@@ -844,7 +891,10 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
     result.message = "CPU time limit exceeded (" + std::to_string(limits.cpu_ms) + " ms)";
   } else if (killed == Kill::kWall) {
     result.status = Status::kTimeLimit;
-    result.message = "wall time limit exceeded (" + std::to_string(wall_limit_ms) + " ms)";
+    result.message = result.waiting
+                         ? "wall time limit exceeded: waiting, not computing, after " +
+                               std::to_string(stopped_at_wall_ms) + " ms"
+                         : "wall time limit exceeded (" + std::to_string(wall_limit_ms) + " ms)";
   } else if (killed == Kill::kIdle) {
     result.status = Status::kTimeLimit;
     result.idle = true;

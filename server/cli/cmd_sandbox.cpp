@@ -12,7 +12,8 @@ constexpr const char* kSandboxUsage =
     "usage: codejudge sandbox [--time-ms N] [--wall-ms N] [--memory-mb N] [--output-kb N]\n"
     "                         [--processes N] [--stdin FILE] [--bind-ro PATH]... -- CMD [ARGS...]\n"
     "  --time-ms N     CPU time of the whole process tree, ms (default 2000)\n"
-    "  --wall-ms N     wall-clock fuse, ms (default 3 * time + 1000)\n"
+    "  --wall-ms N     wall-clock fuse, ms (default 3 * time + 1000, and time + 1000 for a\n"
+    "                  program that waits rather than computes)\n"
     "  --memory-mb N   memory limit, MiB (default 256)\n"
     "  --output-kb N   stdout and stderr limit each, KiB (default 64)\n"
     "  --processes N   processes and threads (default 64)\n"
@@ -98,6 +99,9 @@ int cmd_doctor(const Args& args) {
       {"cgroup_version", host.cgroup_version},
       {"cgroup_root", host.cgroup_root},
       {"cgroup_controllers", host.cgroup_controllers},
+      {"instance_id", host.instance_id},
+      {"uid_base", host.uid_base},
+      {"uid_count", host.uid_count},
       {"warnings", host.warnings},
       {"probe_run", result_json(result)},
   };

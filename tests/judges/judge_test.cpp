@@ -183,7 +183,7 @@ TEST_P(StdioVerdicts, MatchExpected) {
   }
   if (c.expected == Verdict::kTLE) {
     ASSERT_FALSE(result.tests.empty());
-    EXPECT_GE(result.tests[0].cpu_ms, 500u);
+    EXPECT_GE(result.tests[0].cpu_ms, 500u) << describe(result);
     EXPECT_EQ(result.tests.size(), 1u);  // stop_on_first_failure
   }
   if (c.expected == Verdict::kRE) {
@@ -667,6 +667,37 @@ TEST_F(JudgeTest, BatchThatRunsOutOfTimeRerunsTheTestThatWasRunning) {
   JudgeResult result = judge(identity_problem(4, 400), "python", code);
   EXPECT_EQ(result.verdict, Verdict::kAC) << describe(result);
   EXPECT_EQ(result.passed, 4u);
+}
+
+// A program that sleeps holds a worker until the wall clock stops it. After the first test that
+// waited it out, the rest are not started (each would wait as long), whatever the batching: the
+// submission holds the workers for about one wall-clock limit, not one per test.
+TEST_F(JudgeTest, AWaitingProgramHoldsTheWorkersForOneWallLimitNotOnePerTest) {
+  const std::string code =
+      "import time\n"
+      "def f(x):\n"
+      "    if x >= 2: time.sleep(10 ** 6)\n"
+      "    return x\n";
+  // A waiting run is stopped at its CPU limit + 1 s: 1.5 s here.
+  const Problem problem = identity_problem(6, 500);
+  const std::vector<Verdict> expected = {Verdict::kAC,  Verdict::kAC,  Verdict::kTLE,
+                                         Verdict::kTLE, Verdict::kTLE, Verdict::kTLE};
+  for (size_t batch : {1, 64}) {
+    JudgeOptions options;
+    options.batch_tests = batch;
+    const auto start = std::chrono::steady_clock::now();
+    JudgeResult result = judge(problem, "python", code, options);
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    EXPECT_EQ(verdicts(result), expected) << "batch " << batch << ": " << describe(result);
+    ASSERT_EQ(result.tests.size(), 6u);
+    EXPECT_NE(result.tests[2].message.find("wall time"), std::string::npos) << describe(result);
+    for (size_t i = 3; i < 6; ++i) {
+      EXPECT_NE(result.tests[i].message.find("not run: test 3"), std::string::npos)
+          << describe(result);
+    }
+    // Four tests of 1.5 s one after another (6 s), plus the batch's own 1.5 s, would exceed it.
+    EXPECT_LT(elapsed, std::chrono::milliseconds(6000)) << "batch " << batch;
+  }
 }
 
 TEST_F(JudgeTest, BatchedTestsShareGlobalsButNotArgumentsOrSolutions) {

@@ -169,6 +169,20 @@ TEST(ProblemJson, RejectsBadFieldsWithTheirNames) {
        "only for type custom"},
       {"time limit", {{"limits", {{"time_ms", 0}}}}, "limits.time_ms"},
       {"memory limit", {{"limits", {{"memory_mb", 100000}}}}, "limits.memory_mb"},
+      // Each of these would make every run an internal error: refused at load.
+      {"memory under the sandbox's floor",
+       {{"limits", {{"memory_mb", 3}}}},
+       "limits.memory_mb: must be between 4"},
+      {"dotted function entry point", {{"entry_point", "a.b"}}, "entry_point: function mode"},
+      {"called function entry point", {{"entry_point", "f()"}}, "entry_point: function mode"},
+      {"method of a method", {{"entry_point", "A().b().f"}}, "entry_point: function mode"},
+      {"void without an argument to modify",
+       {{"signature", {{"params", json::array()}, {"returns", "void"}}}},
+       "signature.returns: void"},
+      {"argument of another type",
+       {{"tests", {{{"input", {"one"}}, {"output", 2}}}}},
+       "tests[0].input[0]: not a value of parameter 'x' (int)"},
+      {"fractional int", {{"tests", {{{"input", {1.5}}, {"output", 2}}}}}, "tests[0].input[0]"},
       {"limits typo", {{"limits", {{"time", 10}}}}, "unknown field 'limits.time'"},
   };
   for (const BadCase& bad : cases) {
@@ -181,6 +195,35 @@ TEST(ProblemJson, RejectsBadFieldsWithTheirNames) {
   // The unpatched problem is valid, so each failure above comes from its patch.
   std::string error;
   EXPECT_TRUE(problem_from_json(valid_function_problem(), &error)) << error;
+}
+
+// Arguments are checked against their types as the harnesses read them: what passes here runs.
+TEST(ProblemJson, FunctionArgumentsFitTheirTypes) {
+  json problem = valid_function_problem();
+  problem["signature"] = {{"params",
+                           {{{"name", "a"}, {"type", "int"}},
+                            {{"name", "b"}, {"type", "long"}},
+                            {{"name", "c"}, {"type", "float"}},
+                            {{"name", "d"}, {"type", "bool"}},
+                            {{"name", "e"}, {"type", "str"}},
+                            {{"name", "f"}, {"type", "list[list[int]]"}},
+                            {{"name", "g"}, {"type", "ListNode"}},
+                            {{"name", "h"}, {"type", "TreeNode"}}}},
+                          {"returns", "void"}};
+  const json fits = {3.0, int64_t{1} << 40,        2,      true,
+                     "x", {{1, 2}, json::array()}, {1, 2}, {1, nullptr, 2}};
+  problem["tests"] = {{{"input", fits}, {"output", 0}}};
+  std::string error;
+  EXPECT_TRUE(problem_from_json(problem, &error)) << error;
+  const std::pair<size_t, json> misfits[] = {{0, "3"},    {2, true},         {3, 1},    {4, 1},
+                                             {5, {1, 2}}, {6, {1, nullptr}}, {7, {"a"}}};
+  for (const auto& [index, value] : misfits) {
+    json bad = problem;
+    bad["tests"][0]["input"][index] = value;
+    EXPECT_NE(parse_error(bad).find("tests[0].input[" + std::to_string(index) + "]"),
+              std::string::npos)
+        << value.dump() << ": " << parse_error(bad);
+  }
 }
 
 TEST(ProblemJson, ModeSpecificTestShapes) {

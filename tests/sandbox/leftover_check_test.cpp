@@ -77,7 +77,7 @@ TEST(LeftoverCheck, SeesAStrayCgroup) {
   std::string error;
   auto sandbox = Sandbox::create(test_options(), &error);
   ASSERT_NE(sandbox, nullptr) << error;
-  const std::vector<std::string> dirs = cgroup_dirs_of(getpid());
+  const std::vector<std::string> dirs = cgroup_dirs_of(sandbox->report().instance_id);
   ASSERT_FALSE(dirs.empty()) << "the sandbox made no cgroup of its own";
   const HostState before = snapshot_host();
   // What a run cgroup that was never removed looks like.

@@ -2,8 +2,12 @@
 // output) land where they should, also under concurrent runs; exits and signals are reported;
 // stdin, stdout, stderr, environment, filesystem, hostname and network look as documented.
 // Needs root (the sandbox does); every test also checks that nothing was left behind.
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <cerrno>
+
 #include <cerrno>
 
 #include <array>
@@ -172,6 +176,22 @@ TEST_F(SandboxBehaviour, WallFuseStopsASleeper) {
   EXPECT_GE(result.wall_ms, 500u);
   EXPECT_LT(result.wall_ms, 3000u) << "the fuse fired late";
   EXPECT_LT(result.cpu_ms, 200u);
+  EXPECT_FALSE(result.waiting) << "a caller's wall_ms is a plain fuse";
+}
+
+// A program that waits (sleeps, blocks) holds a worker for nothing: without a wall_ms of the
+// caller's, it is stopped at its CPU limit plus a second, long before the fuse of a program
+// that computes (3 x CPU + 1 s).
+TEST_F(SandboxBehaviour, AWaitingProgramIsStoppedNearItsCpuLimit) {
+  RunSpec spec = probe({"sleep", "20000"});
+  spec.limits.cpu_ms = 1000;
+  Result result = run(spec);
+  EXPECT_EQ(result.status, Status::kTimeLimit) << describe(result);
+  EXPECT_TRUE(result.waiting) << describe(result);
+  EXPECT_NE(result.message.find("waiting"), std::string::npos) << result.message;
+  EXPECT_GE(result.wall_ms, 2000u) << describe(result);
+  EXPECT_LT(result.wall_ms, 3500u) << describe(result);
+  EXPECT_LT(result.cpu_ms, 200u) << describe(result);
 }
 
 TEST_F(SandboxBehaviour, IdleDetectionStopsABlockedRunEarly) {
@@ -254,6 +274,87 @@ TEST_F(SandboxBehaviour, ScratchFilesDoNotCountAgainstLaterRuns) {
   EXPECT_EQ(small.status, Status::kOk) << describe(small);
   Result large = run(with_limits(probe({"alloc", "200"}), 1000, 256 * kMiB));
   EXPECT_EQ(large.status, Status::kOk) << describe(large);
+}
+
+// On cgroup v1 a slot's cgroup persists from run to run, and the page cache a run fills stays
+// charged to it. It must not raise the next run's limit: fill the cache, then allocate past the
+// limit, several times in a row. (On v2 every run has a fresh cgroup.)
+TEST_F(SandboxBehaviour, PageCacheOfEarlierRunsDoesNotRaiseTheLimit) {
+  // On a disk filesystem (tmpfs pages are not page cache), dropped from the cache before each
+  // read, so that the read charges it to the run's cgroup.
+  const std::string dir = "/var/tmp/codejudge-test-" + random_token();
+  ASSERT_EQ(mkdir(dir.c_str(), 0755), 0) << dir;
+  const std::string data = dir + "/data";
+  ASSERT_TRUE(write_host_file(data, std::string(80 * kMiB, 'x'), 0644));
+  for (int round = 0; round < 4; ++round) {
+    int fd = ::open(data.c_str(), O_RDONLY | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    fdatasync(fd);
+    posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    ::close(fd);
+    RunSpec fill = shell("cat /data/data > /dev/null");
+    fill.binds = {{dir, "/data", false}};
+    fill.limits.wall_ms = 30000;
+    Result filled = run(fill);
+    ASSERT_EQ(filled.status, Status::kOk) << describe(filled);
+    // Runs one after another reuse the same slot. A limit over the cache left (reclaimed as the
+    // run needs room), then one under it (reclaimed before the run).
+    const uint64_t limit_mib = round % 2 == 0 ? 96 : 32;
+    Result bomb = run(
+        with_limits(probe({"alloc", std::to_string(limit_mib * 4 / 3)}), 2000, limit_mib * kMiB));
+    EXPECT_EQ(bomb.status, Status::kMemoryLimit) << "round " << round << ": " << describe(bomb);
+    EXPECT_LE(bomb.memory_bytes, (limit_mib + 1) * kMiB) << describe(bomb);
+  }
+  unlink(data.c_str());
+  rmdir(dir.c_str());
+}
+
+// Python's multiprocessing needs POSIX named semaphores (sem_open), which live in /dev/shm.
+TEST_F(SandboxBehaviour, PythonMultiprocessingWorks) {
+  RunSpec spec;
+  spec.argv = {"/usr/bin/python3", "-c",
+               "from multiprocessing import Pool, Queue, Lock\n"
+               "if __name__ == '__main__':\n"
+               "    with Pool(2) as pool:\n"
+               "        print(sum(pool.map(abs, range(-10, 10))))\n"
+               "    queue = Queue()\n"
+               "    queue.put(7)\n"
+               "    print(queue.get())\n"
+               "    with Lock():\n"
+               "        print('locked')\n"};
+  spec.limits.cpu_ms = 5000;
+  spec.limits.wall_ms = 30000;
+  Result result = run(spec);
+  EXPECT_EQ(result.status, Status::kOk) << describe(result);
+  EXPECT_EQ(result.stdout_data, "100\n7\nlocked\n") << describe(result);
+}
+
+// /dev/shm is a tmpfs of the run's own: empty at the start, bounded by its size, and its pages
+// count against the run's memory limit (an MLE, or a write that fails: never more memory).
+TEST_F(SandboxBehaviour, DevShmIsBoundedAndCountsAsMemory) {
+  const std::string fill =
+      "ls -A /dev/shm | wc -l; head -c 100000000 /dev/zero > /dev/shm/fill; "
+      "stat -c %s /dev/shm/fill";
+  RunSpec by_memory = with_limits(shell(fill), 2000, 32 * kMiB);
+  by_memory.limits.file_size_bytes = 256 * kMiB;
+  Result over_memory = run(by_memory);
+  if (over_memory.status != Status::kMemoryLimit) {
+    EXPECT_EQ(over_memory.status, Status::kOk) << describe(over_memory);
+    std::istringstream out(over_memory.stdout_data);
+    uint64_t entries = 1, size = 0;
+    out >> entries >> size;
+    EXPECT_EQ(entries, 0u) << describe(over_memory);
+    EXPECT_LT(size, 32 * kMiB) << describe(over_memory);
+  }
+  EXPECT_LE(over_memory.memory_bytes, 32 * kMiB + kMiB) << describe(over_memory);
+
+  RunSpec by_size = with_limits(shell(fill), 2000, 256 * kMiB);
+  by_size.limits.tmpfs_bytes = 16 * kMiB;
+  by_size.limits.file_size_bytes = 256 * kMiB;
+  Result over_size = run(by_size);
+  EXPECT_EQ(over_size.status, Status::kOk) << describe(over_size);
+  EXPECT_EQ(over_size.stdout_data, "0\n" + std::to_string(16 * kMiB) + "\n") << describe(over_size);
+  EXPECT_NE(over_size.stderr_data.find("No space left"), std::string::npos) << describe(over_size);
 }
 
 TEST_F(SandboxBehaviour, ConcurrentRunsKeepTheirVerdicts) {
@@ -493,10 +594,11 @@ TEST(SandboxLifetime, CgroupsAreRemovedWithTheSandbox) {
   results[0] = sandbox->run(spec);
   other.join();
   for (const Result& result : results) EXPECT_EQ(result.status, Status::kOk) << describe(result);
-  EXPECT_FALSE(cgroup_dirs_of(getpid()).empty()) << "the sandbox made no cgroup of its own";
+  const std::string id = sandbox->report().instance_id;
+  EXPECT_FALSE(cgroup_dirs_of(id).empty()) << "the sandbox made no cgroup of its own";
   for (const std::string& problem : leftovers(before)) ADD_FAILURE() << problem;
   sandbox.reset();
-  for (const std::string& dir : cgroup_dirs_of(getpid())) {
+  for (const std::string& dir : cgroup_dirs_of(id)) {
     ADD_FAILURE() << "cgroup remains after the sandbox was destroyed: " << dir;
   }
 }

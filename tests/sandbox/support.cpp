@@ -21,9 +21,9 @@ namespace fs = std::filesystem;
 
 constexpr const char* kAreaRoot = "/run/codejudge-tests";
 constexpr int kAreaSlots = 64;
-// Outside uids of the test areas: clear of the server's default 61000-61255 and of nobody
-// (65534), kUidsPerArea each.
-constexpr uint32_t kAreaUidBase = 64000;
+// Outside uids of the test areas: below the blocks that sandboxes given no uid_base take (61000
+// and up), kUidsPerArea each.
+constexpr uint32_t kAreaUidBase = 60700;
 constexpr uint32_t kUidsPerArea = 4;
 
 TestArea make_area() {
@@ -104,7 +104,11 @@ void find_processes(const std::string& marker, const std::set<pid_t>& ignore,
 
 void find_cgroup_leftovers(std::vector<std::string>* problems) {
   const std::string self = std::to_string(getpid());
-  for (const std::string& dir : cgroup_dirs_of(getpid())) {
+  std::vector<std::string> dirs;
+  for (const std::string& id : own_instances()) {
+    for (const std::string& dir : cgroup_dirs_of(id)) dirs.push_back(dir);
+  }
+  for (const std::string& dir : dirs) {
     for (const std::string& name : list_dir(dir)) {
       const std::string path = dir + "/" + name;
       struct stat st {};
@@ -225,7 +229,7 @@ HostState snapshot_host() {
   return state;
 }
 
-std::vector<std::string> cgroup_dirs_of(pid_t pid) {
+std::vector<std::string> cgroup_dirs_of(const std::string& instance_id) {
   // Where cgroups are mounted, and this process's path in each hierarchy.
   std::vector<std::string> points;
   std::istringstream mounts(read_host_file("/proc/self/mountinfo").value_or(""));
@@ -251,14 +255,33 @@ std::vector<std::string> cgroup_dirs_of(pid_t pid) {
       parents.insert(fs::path(dir).parent_path().string());
     }
   }
-  const std::string prefix = "codejudge-" + std::to_string(pid) + "-";
+  const std::string name = "codejudge." + instance_id;
   std::vector<std::string> found;
   for (const std::string& dir : parents) {
-    for (const std::string& name : list_dir(dir)) {
-      if (name.rfind(prefix, 0) == 0) found.push_back(dir + "/" + name);
+    struct stat st {};
+    if (lstat((dir + "/" + name).c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      found.push_back(dir + "/" + name);
     }
   }
   return found;
+}
+
+std::string lock_dir() {
+  return Options{}.lock_dir;
+}
+
+std::vector<std::string> own_instances() {
+  // A lock file starts with its owner's pid (see sandbox/src/instance.h).
+  const std::string own = "pid " + std::to_string(getpid()) + "\n";
+  std::vector<std::string> ids;
+  for (const std::string& name : list_dir(lock_dir())) {
+    const size_t dot = name.find(".lock");
+    if (dot == std::string::npos || dot + 5 != name.size()) continue;
+    if (read_host_file(lock_dir() + "/" + name).value_or("").rfind(own, 0) == 0) {
+      ids.push_back(name.substr(0, dot));
+    }
+  }
+  return ids;
 }
 
 std::vector<std::string> leftovers(const HostState& before, const std::string& marker,
@@ -281,6 +304,7 @@ void SandboxTest::SetUp() {
   std::string error;
   sandbox_ = Sandbox::create(test_options(), &error);
   ASSERT_NE(sandbox_, nullptr) << "the sandbox cannot start (these tests need root): " << error;
+  instance_id_ = sandbox_->report().instance_id;
 }
 
 void SandboxTest::TearDown() {
@@ -288,9 +312,12 @@ void SandboxTest::TearDown() {
     for (const std::string& problem : leftovers(before_)) ADD_FAILURE() << problem;
   }
   sandbox_.reset();
-  // The sandbox owns its cgroups: once it is gone, none of ours remain.
-  for (const std::string& dir : cgroup_dirs_of(getpid())) {
+  // The sandbox owns its cgroups: once it is gone, none of them remain, nor its lock file.
+  for (const std::string& dir : cgroup_dirs_of(instance_id_)) {
     ADD_FAILURE() << "cgroup remains after the sandbox was destroyed: " << dir;
+  }
+  if (!instance_id_.empty() && read_host_file(lock_dir() + "/" + instance_id_ + ".lock")) {
+    ADD_FAILURE() << "the lock file remains after the sandbox was destroyed: " << instance_id_;
   }
 }
 

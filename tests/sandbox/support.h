@@ -62,13 +62,18 @@ struct HostState {
 };
 HostState snapshot_host();
 
-// The codejudge-<pid>-* cgroup directories of process pid, in every hierarchy.
-std::vector<std::string> cgroup_dirs_of(pid_t pid);
+// The cgroup directories of a sandbox instance ("codejudge.<id>"), in every hierarchy.
+std::vector<std::string> cgroup_dirs_of(const std::string& instance_id);
+// The ids of the live sandbox instances this process registered (their lock files).
+std::vector<std::string> own_instances();
+// Where instances register: Options::lock_dir's default.
+std::string lock_dir();
 
 // Everything left behind on the host since `before`: processes in the area's uid range or
 // with marker in their command line (pids in `ignore` excepted), new mounts, scratch
-// directories, and cgroup leftovers (run-* directories, or processes other than ours in a
-// slot cgroup). Waits up to `patience` for leftovers to disappear. Empty when clean.
+// directories, and cgroup leftovers of this process's sandboxes (run-* directories, or
+// processes other than ours in a slot cgroup). Waits up to `patience` for leftovers to disappear.
+// Empty when clean.
 std::vector<std::string> leftovers(const HostState& before, const std::string& marker = "",
                                    const std::set<pid_t>& ignore = {},
                                    std::chrono::milliseconds patience = std::chrono::seconds(2));
@@ -81,6 +86,7 @@ class SandboxTest : public ::testing::Test {
   void TearDown() override;
 
   std::unique_ptr<Sandbox> sandbox_;
+  std::string instance_id_;
   HostState before_;
 };
 

@@ -41,6 +41,10 @@
 // With stop_on_first_failure, tests after a failure are not started, but every test before it
 // still runs, so the verdict and the reported tests (those up to and including the first
 // failure) do not depend on parallelism or load. Limits are CPU time, which load does not change.
+// A test that the sandbox stopped because the program waited (slept, blocked) rather than
+// computed (sandbox::Result::waiting) ends the submission: the tests after it are not started
+// and are reported TLE "not run", so that it holds the workers for about one wall-clock limit
+// (CPU limit + 1 s for a waiting run), not one per test.
 #pragma once
 
 #include <cstddef>

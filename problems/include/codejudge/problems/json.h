@@ -16,6 +16,8 @@ namespace codejudge::problems {
 
 inline constexpr uint64_t kMaxTimeMs = 60000;  // per-test CPU time ceiling
 inline constexpr uint64_t kMaxMemoryMb = 8192;
+// The sandbox's floor: below it every run would be an internal error.
+inline constexpr uint64_t kMinMemoryMb = 4;
 
 // One problem from a parsed JSON object. Unknown fields are rejected so typos cannot pass.
 std::optional<Problem> problem_from_json(const nlohmann::json& json, std::string* error);

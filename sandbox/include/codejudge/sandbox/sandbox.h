@@ -25,7 +25,10 @@ const char* status_name(Status status);
 
 struct Limits {
   uint64_t cpu_ms = 2000;  // CPU time of the whole process tree, enforced
-  uint64_t wall_ms = 0;    // wall-clock fuse; 0 means 3 * cpu_ms + 1000
+  // Wall-clock fuse. 0: 3 * cpu_ms + 1000 for a run that computes, and from cpu_ms + 1000 on
+  // for one that waits (sleeps, blocks: under 5% of a CPU over the last second, none of its
+  // processes runnable).
+  uint64_t wall_ms = 0;
   // Blocked-run detection, 0 = off: the run is stopped (kTimeLimit, Result::idle) once its CPU
   // time has grown by less than idle_ms / 100 (1% of one CPU) over idle_ms of wall time. A
   // process blocked forever (reading a pipe that only it could write) uses no CPU at all, while
@@ -36,7 +39,7 @@ struct Limits {
   uint32_t processes = 64;                 // processes and threads together
   uint64_t file_size_bytes = 16ull << 20;  // largest file the program may write
   uint32_t open_files = 256;               // RLIMIT_NOFILE
-  uint64_t tmpfs_bytes = 64ull << 20;      // size of each of /tmp and the private /work
+  uint64_t tmpfs_bytes = 64ull << 20;      // size of each of /tmp, /dev/shm and the private /work
   uint64_t stack_bytes = 0;                // RLIMIT_STACK; 0 means as large as the memory limit
 };
 
@@ -72,7 +75,8 @@ struct Result {
   std::string stderr_data;
   bool stdout_truncated = false;
   bool stderr_truncated = false;
-  bool idle = false;    // kTimeLimit because Limits::idle_ms found the run blocked
+  bool idle = false;     // kTimeLimit because Limits::idle_ms found the run blocked
+  bool waiting = false;  // kTimeLimit: stopped early because it waited rather than computed
   std::string message;  // why, for anything but OK: the limit, the signal, the syscall, the IE step
 };
 
@@ -85,14 +89,23 @@ struct HostReport {
   int cgroup_version = 0;       // 1, 2, or 0 when cgroups are not usable
   std::string cgroup_root;      // where run cgroups are created (v2) or the memory hierarchy (v1)
   std::vector<std::string> cgroup_controllers;
+  std::string instance_id;  // names this sandbox's cgroups ("codejudge.<id>") and its lock file
+  uint32_t uid_base = 0;    // the outside uids of its slots: [uid_base, uid_base + uid_count)
+  uint32_t uid_count = 0;
   std::vector<std::string> warnings;  // degraded modes, each said once at start-up
   bool safe() const;  // true when isolation is complete enough to run untrusted code
 };
 
 struct Options {
-  uint32_t uid_base = 61000;                 // outside uid/gid of run slot i is uid_base + i
+  // Outside uid/gid of run slot i is uid_base + i. 0: the first block of uid_count uids from
+  // 61000 up that no other instance sharing lock_dir holds. Non-zero: exactly this block, and
+  // create() fails while another instance holds any of it.
+  uint32_t uid_base = 0;
   uint32_t uid_count = 256;                  // number of slots: the most runs at once
   std::string state_dir = "/run/codejudge";  // empty mount point for new roots
+  // Where the instances of this host register (a lock each, and their uid blocks): instances
+  // that share it never share uids and remove what a crashed one left (see docs/SECURITY.md).
+  std::string lock_dir = "/run/codejudge/instances";
   std::string cgroup_root;  // override: an existing delegated cgroup (v2) to nest runs under
   // Host paths mounted read-only in every sandbox at the same place, when they exist.
   std::vector<std::string> ro_paths = {"/usr",
