@@ -64,6 +64,17 @@ class Server:
         with urllib.request.urlopen(self.url + path, timeout=timeout) as response:
             return json.load(response)
 
+    def get_metrics(self, timeout=30):
+        """The metrics of /metrics without labels, as {name: value}."""
+        with urllib.request.urlopen(self.url + "/metrics", timeout=timeout) as response:
+            text = response.read().decode()
+        values = {}
+        for line in text.splitlines():
+            if line and not line.startswith("#") and "{" not in line:
+                name, value = line.split()
+                values[name] = float(value)
+        return values
+
     def rss_kb(self):
         with open(f"/proc/{self.process.pid}/status") as f:
             for line in f:
