@@ -23,12 +23,17 @@ def _die_with_parent():
 
 
 class Server:
-    def __init__(self, binary, extra_args=(), log_level="info"):
+    """wrapper: a command the server runs under, such as
+    ("unshare", "--pid", "--fork", "--mount-proc", "--kill-child"); cache_dir: a compile cache
+    to use instead of a fresh one (two servers may share one)."""
+
+    def __init__(self, binary, extra_args=(), log_level="info", wrapper=(), cache_dir=None):
         self.dir = tempfile.mkdtemp(prefix="codejudge-pytest-")
         port_file = os.path.join(self.dir, "port")
         self.log_path = os.path.join(self.dir, "server.log")
-        args = [binary, "serve", "--port", "0", "--port-file", port_file,
-                "--problems", FIXTURES, "--cache-dir", os.path.join(self.dir, "cache"),
+        self.wrapped = bool(wrapper)
+        args = [*wrapper, binary, "serve", "--port", "0", "--port-file", port_file,
+                "--problems", FIXTURES, "--cache-dir", cache_dir or os.path.join(self.dir, "cache"),
                 "--log-level", log_level, *extra_args]
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(args, stderr=self.log, stdout=subprocess.DEVNULL,
@@ -75,8 +80,16 @@ class Server:
                 values[name] = float(value)
         return values
 
+    def server_pid(self):
+        """The server's pid as this process sees it (the wrapper's child when wrapped)."""
+        if not self.wrapped:
+            return self.process.pid
+        with open(f"/proc/{self.process.pid}/task/{self.process.pid}/children") as f:
+            children = f.read().split()
+        return int(children[0]) if children else self.process.pid
+
     def rss_kb(self):
-        with open(f"/proc/{self.process.pid}/status") as f:
+        with open(f"/proc/{self.server_pid()}/status") as f:
             for line in f:
                 if line.startswith("VmRSS:"):
                     return int(line.split()[1])
@@ -84,7 +97,7 @@ class Server:
 
     def stop(self, timeout=60):
         """SIGTERM, then the exit code (the server drains first)."""
-        self.process.send_signal(signal.SIGTERM)
+        os.kill(self.server_pid(), signal.SIGTERM)
         try:
             return self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
