@@ -35,6 +35,8 @@ constexpr uint32_t kHeaderLimitBytes = 16 * 1024;
 // still sending its body sees our answer instead of a reset.
 constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr uint64_t kLingerBytes = 64ull << 20;
+// Connections over the cap being answered 503 at once, at most (each holds an fd meanwhile).
+constexpr size_t kRefusingConnections = 16;
 
 class Session;
 
@@ -407,17 +409,20 @@ class Listener : public std::enable_shared_from_this<Listener> {
  private:
   void on_accept(beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+    const App::ConnectionStats& stats = *shared_->app->connections();
+    const size_t cap = shared_->config->max_connections;
     if (!ec) {
       auto session = std::make_shared<Session>(std::move(socket), shared_);
       // At the cap, the longest-idle connection makes room; with none idle the new one is told.
-      const bool over = shared_->app->connections()->open.load() > shared_->config->max_connections;
-      if (over && !shared_->shed_oldest()) {
-        shared_->warn_limited("connection cap reached",
-                              {{"max_connections", shared_->config->max_connections}});
+      if (stats.open.load() > cap && !shared_->shed_oldest()) {
+        shared_->warn_limited("connection cap reached", {{"max_connections", cap}});
         session->refuse();
       } else {
         session->start();
       }
+      // A refused connection holds its fd while it is told: past a few of those, pause rather
+      // than take the fds the judge needs (the kernel's backlog holds the rest meanwhile).
+      if (stats.open.load() > cap + kRefusingConnections) return accept_later(20);
       accept();
       return;
     }
@@ -428,7 +433,11 @@ class Listener : public std::enable_shared_from_this<Listener> {
                             ec == boost::system::errc::too_many_files_open_in_system;
     const bool shed = out_of_fds && shared_->shed_oldest();
     shared_->warn_limited("accept failed", {{"error", ec.message()}, {"shed_idle", shed}});
-    retry_timer_.expires_after(std::chrono::milliseconds(shed ? 5 : 100));
+    accept_later(shed ? 5 : 100);
+  }
+
+  void accept_later(int64_t delay_ms) {
+    retry_timer_.expires_after(std::chrono::milliseconds(delay_ms));
     retry_timer_.async_wait([self = shared_from_this()](beast::error_code timer_ec) {
       if (!timer_ec && self->acceptor_.is_open()) self->accept();
     });

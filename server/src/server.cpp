@@ -20,7 +20,8 @@ namespace codejudge::server {
 namespace {
 
 // File descriptors kept for the judge (pipes, pidfds, cgroup files, cache locks) per judging
-// thread and worker, beyond the connections, and for everything else (logs, problems, epoll).
+// thread and worker, beyond the connections, and for everything else (logs, problems, epoll,
+// connections over the cap while they are answered 503).
 constexpr uint64_t kFdsPerJudgeThread = 16;
 constexpr uint64_t kFdsBase = 64;
 

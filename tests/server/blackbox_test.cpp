@@ -481,6 +481,49 @@ TEST(BlackBoxConnections, IdleConnectionsAreShedForNewOnesAtTheCap) {
   EXPECT_LE(metric(server.port(), "codejudge_connections"), 9);
 }
 
+TEST(BlackBoxConnections, AtTheCapWithNoneIdleNewcomersGet503) {
+  if (testing::shared_judge() == nullptr) GTEST_SKIP() << "the sandbox cannot start here";
+  ServerProcess server({"--max-connections", "2"});
+  ASSERT_NE(server.port(), 0) << server.log();
+  const std::string slow =
+      R"({"language":"python","problem_id":"add-two","stop_on_first_failure":true,)"
+      R"("code":"import time\ntime.sleep(2)\nprint(3)\n"})";
+  Connection first(server.port());
+  Connection second(server.port());
+  ASSERT_TRUE(first.send(request("POST", "/v1/judge", slow)));
+  ASSERT_TRUE(second.send(request("POST", "/v1/judge", slow)));
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  auto submissions = [&] {
+    const std::string log = server.log();
+    size_t count = 0;
+    for (size_t at = 0; (at = log.find("\"msg\":\"submission\"", at)) != std::string::npos; ++at) {
+      ++count;
+    }
+    return count;
+  };
+  while (Clock::now() < deadline && submissions() < 2) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(submissions(), 2u) << server.log();
+  Connection third(server.port());  // both others are busy: nothing to shed
+  ASSERT_TRUE(third.send(request("GET", "/healthz")));
+  auto refused = third.read();
+  ASSERT_TRUE(refused) << server.log();
+  EXPECT_EQ(refused->status, 503);
+  EXPECT_EQ(refused->json_body()["error"]["code"], "overloaded");
+  EXPECT_NE(refused->body.find("--max-connections"), std::string::npos) << refused->body;
+  EXPECT_EQ(refused->headers["connection"], "close");
+  for (Connection* busy : {&first, &second}) {
+    auto response = busy->read();
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 200);
+  }
+  // Those two are idle now: a newcomer takes the place of one.
+  auto response = judge_add_two(server.port());
+  ASSERT_TRUE(response) << server.log();
+  EXPECT_EQ(response->json_body()["verdict"], "AC");
+}
+
 // The issue's case: `ulimit -n 256` and 250 idle sockets once made accept fail with EMFILE and
 // a judge request time out. The cap now leaves the judge its fds and idle sockets make room.
 TEST(BlackBoxConnections, LowFdLimitCapsConnectionsAndJudgingStillWorks) {
