@@ -264,7 +264,7 @@ struct App::Impl {
   void enqueue(std::vector<JobQueue::Job> jobs, const FinishPtr& finish, Wait wait = Wait::kNone) {
     const ServerConfig& config = app->config();
     JobQueue::Deadlines deadlines{Clock::time_point::min()};
-    if (wait == Wait::kRunCode) {
+    if (wait == Wait::kRunCode && config.run_code_wait_s > 0) {
       deadlines.admit_by = finish->arrival() + std::chrono::seconds(config.run_code_wait_s);
       deadlines.start_by = deadlines.admit_by;
     } else if (wait == Wait::kGetReward) {
@@ -603,7 +603,9 @@ void App::Impl::route_post(const std::string& pattern, HttpRequest& request,
       (*finish)(error(simple_error(500, "internal", std::string("internal error: ") + e.what())));
     }
   });
-  parse_queue->try_push(std::move(parse));
+  if (!parse_queue->try_push(std::move(parse))) {  // only while the App is being destroyed
+    (*finish)(error(simple_error(503, "draining", "the server is shutting down; retry elsewhere")));
+  }
 }
 
 // On a parse thread: a body over kInlineParseBytes is measured, parsed once its estimated DOM
