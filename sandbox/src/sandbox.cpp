@@ -602,6 +602,15 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
     plan.rlimits.push_back({RLIMIT_NPROC, {limits.processes, limits.processes}});
     plan.rlimits.push_back({RLIMIT_AS, {limits.memory_bytes, limits.memory_bytes}});
   }
+  // The program cannot raise a hard limit that we do not have (a server started under
+  // `ulimit -n 256` asks 1024 files for a compile): it gets ours, which only tightens the run.
+  for (ChildPlan::Limit& limit : plan.rlimits) {
+    rlimit own{};
+    if (getrlimit(static_cast<__rlimit_resource>(limit.resource), &own) == 0) {
+      limit.value.rlim_cur = std::min(limit.value.rlim_cur, own.rlim_max);
+      limit.value.rlim_max = std::min(limit.value.rlim_max, own.rlim_max);
+    }
+  }
   plan.seccomp.len = static_cast<unsigned short>(seccomp.instructions.size());
   plan.seccomp.filter = seccomp.instructions.data();
   plan.seccomp_notify = seccomp.notify;

@@ -403,33 +403,90 @@ json error_json(const Error& error) {
   return json{{"error", std::move(inner)}};
 }
 
-std::optional<json> parse_body(std::string_view body, Error* error) {
-  // Refuse deep nesting before nlohmann recurses into it.
-  size_t depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (char c : body) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
+namespace {
+bool ends_scalar(char c) {
+  switch (c) {
+    case ',':
+    case ']':
+    case '}':
+    case ':':
+    case ' ':
+    case '\t':
+    case '\r':
+    case '\n':
+      return true;
+    default:
+      return false;
+  }
+}
+}  // namespace
+
+JsonSize measure_json(std::string_view text) {
+  // Upper estimates of what libstdc++ and nlohmann allocate (malloc chunk headers included):
+  // an array element is a 16-byte json in a vector that may have doubled; an object member is a
+  // map node (tree links, key string, json); a string value or a container is a heap object;
+  // string contents past the 15 bytes kept inline live on the heap; and the lexer's token
+  // buffer grows (doubling) to the longest string while the parse runs.
+  constexpr uint64_t kArraySlot = 32, kMemberNode = 96, kTopSlot = 16;
+  constexpr uint64_t kStringObject = 48, kContainerObject = 64, kInlineChars = 15, kHeapChars = 24;
+  JsonSize size;
+  // Per open container: true for an object. expect_key: an object's next string is a key.
+  std::vector<bool> objects;
+  bool expect_key = false;
+  uint64_t longest_string = 0;
+  auto value = [&](uint64_t own_bytes) {
+    ++size.values;
+    size.memory_bytes += own_bytes + (objects.empty()  ? kTopSlot
+                                      : objects.back() ? kMemberNode
+                                                       : kArraySlot);
+  };
+  const size_t n = text.size();
+  for (size_t i = 0; i < n; ++i) {
+    const char c = text[i];
     if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth) {
-        *error =
-            bad("body", "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-        return std::nullopt;
+      size_t end = i + 1;
+      for (;;) {
+        end = text.find_first_of("\\\"", end);
+        if (end == std::string_view::npos || text[end] == '"') break;
+        end += 2;  // an escape: skip the escaped character
       }
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
+      if (end == std::string_view::npos) end = n;
+      const uint64_t length = end - i - 1;
+      longest_string = std::max(longest_string, length);
+      const uint64_t chars = length > kInlineChars ? length + kHeapChars : 0;
+      if (expect_key) {
+        size.memory_bytes += chars;
+        expect_key = false;
+      } else {
+        value(kStringObject + chars);
+      }
+      i = end;
+    } else if (c == '{' || c == '[') {
+      value(kContainerObject);
+      objects.push_back(c == '{');
+      expect_key = c == '{';
+      size.depth = std::max(size.depth, objects.size());
+      if (size.depth > kMaxJsonDepth) break;
+    } else if (c == '}' || c == ']') {
+      if (!objects.empty()) objects.pop_back();
+      expect_key = false;
+    } else if (c == ',') {
+      expect_key = !objects.empty() && objects.back();
+    } else if (c != ':' && c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+      value(0);  // a number or a literal: skip to its end
+      while (i + 1 < n && !ends_scalar(text[i + 1])) ++i;
     }
+  }
+  size.memory_bytes += 2 * longest_string;
+  return size;
+}
+
+std::optional<json> parse_body(std::string_view body, Error* error, const JsonSize* measured) {
+  // Refuse deep nesting before nlohmann recurses into it.
+  const size_t depth = measured != nullptr ? measured->depth : measure_json(body).depth;
+  if (depth > kMaxJsonDepth) {
+    *error = bad("body", "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    return std::nullopt;
   }
   json value = json::parse(body, nullptr, false);
   if (value.is_discarded()) {
@@ -457,6 +514,7 @@ Caps caps_from(const ServerConfig& config) {
   caps.max_time_ms = config.max_time_ms;
   caps.max_memory_mb = config.max_memory_mb;
   caps.max_output_kb = config.max_output_kb;
+  caps.max_run_timeout_ms = config.max_run_timeout_s * 1000;
   return caps;
 }
 
@@ -831,8 +889,10 @@ std::optional<RunCodeTask> decode_run_code(const json& body, const Caps& caps, E
     return std::nullopt;
   }
   // SandboxFusion's run_timeout is wall time in seconds: our CPU limit and wall fuse both take
-  // it, capped at what the server allows.
-  const double run_ms = std::min(run_timeout_s * 1000.0, static_cast<double>(caps.max_time_ms));
+  // it, capped at --max-run-timeout-s (said in the message of a run that hits the cap).
+  const double cap_ms = static_cast<double>(caps.max_run_timeout_ms);
+  task.timeout_capped = run_timeout_s * 1000.0 > cap_ms;
+  const double run_ms = std::min(run_timeout_s * 1000.0, cap_ms);
   task.limits.cpu_ms = std::max<uint64_t>(1, static_cast<uint64_t>(run_ms));
   task.limits.wall_ms = task.limits.cpu_ms;
   uint64_t memory_mb = std::min<uint64_t>(1024, caps.max_memory_mb);
@@ -862,6 +922,23 @@ std::optional<RunCodeTask> decode_run_code(const json& body, const Caps& caps, E
   return task;
 }
 
+namespace {
+// Judge::run reports a compile error as status IE with the message "compile failed", and a
+// compile step that itself failed (ours) as "compile failed: <why>".
+bool compile_failed(const sandbox::Result& run) {
+  return run.status == sandbox::Status::kInternalError &&
+         run.message.rfind("compile failed", 0) == 0;
+}
+bool compile_ie(const sandbox::Result& run) {
+  return compile_failed(run) && run.message != "compile failed";
+}
+}  // namespace
+
+const char* run_verdict(const judges::Judge::RunOutput& output) {
+  if (compile_failed(output.run) && !compile_ie(output.run)) return "CE";
+  return sandbox::status_name(output.run.status);
+}
+
 json encode_run_code(const RunCodeTask& task, const judges::Judge::RunOutput& output) {
   // SandboxFusion's RunCodeResponse: status Success | Failed | SandboxError, and per command
   // status Finished | TimeLimitExceeded | Error with execution_time in seconds.
@@ -870,10 +947,7 @@ json encode_run_code(const RunCodeTask& task, const judges::Judge::RunOutput& ou
               {"executor_pod_name", nullptr}, {"files", json::object()}};
   const judges::CompileInfo& compile = output.compile;
   const sandbox::Result& run = output.run;
-  const bool compile_failed =
-      run.status == sandbox::Status::kInternalError && run.message.rfind("compile failed", 0) == 0;
-  const bool compile_ie = compile_failed && run.message != "compile failed";
-  if (compile_ie) {
+  if (compile_ie(run)) {
     out["status"] = "SandboxError";
     out["message"] = run.message;
     return out;
@@ -883,7 +957,7 @@ json encode_run_code(const RunCodeTask& task, const judges::Judge::RunOutput& ou
                          {"return_code", compile.ok ? 0 : 1},
                          {"stdout", ""},
                          {"stderr", compile.stderr_data}};
-  if (compile_failed) {
+  if (compile_failed(run)) {
     out["status"] = "Failed";
     out["message"] = "compile error";
     if (task.compiled_language) {
@@ -927,6 +1001,10 @@ json encode_run_code(const RunCodeTask& task, const judges::Judge::RunOutput& ou
   if (run.status != sandbox::Status::kOk) {
     out["message"] = std::string(sandbox::status_name(run.status)) +
                      (run.message.empty() ? "" : ": " + run.message);
+    if (run.status == sandbox::Status::kTimeLimit && task.timeout_capped) {
+      out["message"] = out["message"].get<std::string>() + " (run_timeout capped at " +
+                       std::to_string(task.limits.wall_ms / 1000) + " s by --max-run-timeout-s)";
+    }
   }
   out["run_result"] = std::move(run_result);
   return out;

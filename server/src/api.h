@@ -34,8 +34,21 @@ struct Error {
 
 json error_json(const Error& error);
 
+// What parsing a JSON text will cost, from one pass over it without parsing: its nesting depth
+// (the scan stops early once it passes kMaxJsonDepth), its values (keys not counted), and an
+// upper estimate of the memory nlohmann's DOM of it takes (tests/server/api_test.cpp checks
+// the estimate against glibc's own count for the worst shapes).
+struct JsonSize {
+  size_t depth = 0;
+  uint64_t values = 0;
+  uint64_t memory_bytes = 0;
+};
+JsonSize measure_json(std::string_view text);
+
 // Parses a request body into a JSON object: 400 for invalid JSON, too deep, or not an object.
-std::optional<json> parse_body(std::string_view body, Error* error);
+// measured: measure_json(body), when the caller has it already.
+std::optional<json> parse_body(std::string_view body, Error* error,
+                               const JsonSize* measured = nullptr);
 
 // What a request may ask for, from the server configuration.
 struct Caps {
@@ -44,6 +57,7 @@ struct Caps {
   uint64_t max_time_ms = 20000;
   uint64_t max_memory_mb = 4096;
   uint64_t max_output_kb = 65536;
+  uint64_t max_run_timeout_ms = 30000;  // /run_code
 };
 Caps caps_from(const ServerConfig& config);
 
@@ -103,9 +117,13 @@ struct RunCodeTask {
   std::string stdin_data;
   sandbox::Limits limits;
   bool compiled_language = false;  // SandboxFusion reports compile_result only for these
+  bool timeout_capped = false;     // run_timeout was above --max-run-timeout-s
 };
 std::optional<RunCodeTask> decode_run_code(const json& body, const Caps& caps, Error* error);
 json encode_run_code(const RunCodeTask& task, const judges::Judge::RunOutput& output);
+// What a /run_code outcome counts as in codejudge_verdicts_total: OK, CE, RE, TLE, MLE, OLE, SE
+// or IE (our failure, counted in codejudge_internal_errors_total too).
+const char* run_verdict(const judges::Judge::RunOutput& output);
 
 // The language named by the info string of the completion's last closed, non-blank fenced
 // block, normalised ("py" -> "python"); "" when there is none.

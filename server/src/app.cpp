@@ -7,7 +7,12 @@
 #include <random>
 #include <thread>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "api.h"
+#include "budget.h"
 #include "codejudge/judges/language.h"
 #include "codejudge/problems/json.h"
 #include "job_queue.h"
@@ -19,6 +24,13 @@ using api::json;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+// Bodies up to this size are parsed on the caller's thread (well under a millisecond); larger
+// ones go to the parse threads and the parse budget.
+constexpr size_t kInlineParseBytes = 64 << 10;
+// After parsing this much (estimated), free memory goes back to the system once no parse runs:
+// glibc keeps freed DOM nodes in its arenas otherwise, pinned by whatever lives above them.
+constexpr uint64_t kTrimAfterBytes = 8 << 20;
 
 class JudgeBackend : public Backend {
  public:
@@ -123,6 +135,7 @@ class Finisher {
         start_(Clock::now()) {}
 
   const std::string& request_id() const { return request_id_; }
+  Clock::time_point arrival() const { return start_; }
   void set_route(std::string route) { route_ = std::move(route); }
 
   void operator()(HttpResponse response, json log_fields = json::object()) {
@@ -179,6 +192,9 @@ struct App::Impl {
   Metrics metrics;
   json languages;
   std::unique_ptr<JobQueue> queue;
+  std::unique_ptr<JobQueue> parse_queue;  // unbounded: what it holds is in the body budget
+  std::shared_ptr<Budget> body_budget;    // sessions may hold it past the App's end
+  std::unique_ptr<Budget> parse_budget;
   std::atomic<uint64_t> next_id{0};
   uint64_t id_seed = 0;
 
@@ -198,7 +214,7 @@ struct App::Impl {
 
   HttpResponse error(const api::Error& error) const {
     HttpResponse response = json_response(error.status, api::error_json(error));
-    if (error.status == 503 || error.status == 429) {
+    if (error.status == 503 || error.status == 504 || error.status == 429) {
       response.headers.emplace_back("Retry-After", std::to_string(app->config().retry_after_s));
     }
     return response;
@@ -239,18 +255,47 @@ struct App::Impl {
     }
   }
 
-  // Queues jobs for a request, or answers 503 when they do not fit.
-  bool enqueue(std::vector<JobQueue::Job> jobs, const FinishPtr& finish) {
-    if (queue->try_push(std::move(jobs))) return true;
-    metrics.count_rejected("queue_full");
-    api::Error busy = simple_error(503, "overloaded",
-                                   "the judge queue is full; retry after the Retry-After delay");
-    (*finish)(error(busy));
-    return false;
+  // How long a request may wait for the queue: /v1/* clients honour Retry-After and get 503 at
+  // once; the drop-in routes' clients do not, so they wait (docs/API.md, back-pressure).
+  enum class Wait { kNone, kRunCode, kGetReward };
+
+  // Queues jobs for a request, or answers 503 (504 for /run_code) when they cannot be queued,
+  // or started, in time.
+  void enqueue(std::vector<JobQueue::Job> jobs, const FinishPtr& finish, Wait wait = Wait::kNone) {
+    const ServerConfig& config = app->config();
+    JobQueue::Deadlines deadlines{Clock::time_point::min()};
+    if (wait == Wait::kRunCode && config.run_code_wait_s > 0) {
+      deadlines.admit_by = finish->arrival() + std::chrono::seconds(config.run_code_wait_s);
+      deadlines.start_by = deadlines.admit_by;
+    } else if (wait == Wait::kGetReward) {
+      deadlines.admit_by = finish->arrival() + std::chrono::seconds(config.get_reward_wait_s);
+    }
+    auto refuse = [this, finish, wait, &config] {
+      if (wait == Wait::kRunCode) {
+        metrics.count_rejected("start_timeout");
+        (*finish)(
+            error(simple_error(504, "queue_timeout",
+                               "could not start within " + std::to_string(config.run_code_wait_s) +
+                                   " s (--run-code-wait-s): every judge thread is busy; retry")));
+        return;
+      }
+      metrics.count_rejected("queue_full");
+      std::string message = "the judge queue is full";
+      if (wait == Wait::kGetReward) {
+        message += " and stayed full for " + std::to_string(config.get_reward_wait_s) +
+                   " s (--get-reward-wait-s)";
+      }
+      (*finish)(
+          error(simple_error(503, "overloaded", message + "; retry after the Retry-After delay")));
+    };
+    if (queue->push(std::move(jobs), deadlines, refuse) == JobQueue::Pushed::kRefused) refuse();
   }
 
   void route_get(const std::string& pattern, const Target& target, const FinishPtr& finish);
-  void route_post(const std::string& pattern, const HttpRequest& request, const FinishPtr& finish);
+  void route_post(const std::string& pattern, HttpRequest& request, const FinishPtr& finish);
+  void parse_large(const std::string& pattern, const std::string& body, const FinishPtr& finish);
+  void dispatch(const std::string& pattern, std::string_view body, const api::JsonSize* measured,
+                const FinishPtr& finish);
   void judge_one(api::JudgeTask task, const FinishPtr& finish);
   void judge_batch(std::vector<api::BatchItem> items, const FinishPtr& finish);
   void rewards(api::RewardBatch batch, bool openrlhf, const FinishPtr& finish);
@@ -265,6 +310,8 @@ App::App(const ServerConfig& config, std::unique_ptr<Backend> backend,
   impl_->problems = std::move(problems);
   impl_->caps = api::caps_from(config_);
   impl_->id_seed = (static_cast<uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}();
+  impl_->body_budget = std::make_shared<Budget>(config_.body_budget_mb << 20);
+  impl_->parse_budget = std::make_unique<Budget>(config_.parse_budget_mb << 20);
   // Toolchain versions are detected once, here, not on a request's thread.
   json languages = json::array();
   for (const auto& info : judges::available_languages()) {
@@ -286,11 +333,19 @@ App::App(const ServerConfig& config, std::unique_ptr<Backend> backend,
     if (workers == 0) workers = std::max(1u, std::thread::hardware_concurrency());
     size_t threads = config_.concurrency == 0 ? 2 * workers : config_.concurrency;
     impl_->queue = std::make_unique<JobQueue>(threads, config_.queue_size);
+    impl_->parse_queue =
+        std::make_unique<JobQueue>(std::max<size_t>(1, config_.io_threads), size_t{1} << 40);
   }
 }
 
 App::~App() {
-  impl_->queue.reset();  // runs what is queued (their callbacks still fire), then joins
+  // Both run what is queued (their callbacks still fire), then join; parses feed the queue.
+  impl_->parse_queue.reset();
+  impl_->queue.reset();
+}
+
+std::shared_ptr<Budget> App::body_budget() {
+  return impl_->body_budget;
 }
 
 size_t App::queue_depth() const {
@@ -326,6 +381,23 @@ HttpResponse App::protocol_error(int status, const std::string& message,
                      : status == 431 ? "headers_too_large"
                                      : "bad_request";
   (*finish)(impl_->error(impl_->simple_error(status, code, message)));
+  return response;
+}
+
+HttpResponse App::busy(const std::string& target, const std::string& message,
+                       const std::string& remote) {
+  HttpResponse response;
+  ++in_flight_;
+  auto finish = std::make_shared<Finisher>(
+      this, &impl_->metrics, [&response](HttpResponse r) { response = std::move(r); },
+      impl_->new_request_id(), "", target, remote, 0, &in_flight_);
+  Target parsed;
+  const Route* route = parse_target(target, &parsed) ? match_route(parsed.path) : nullptr;
+  finish->set_route(route != nullptr ? route->pattern : "other");
+  const bool run_code = route != nullptr && std::string_view(route->pattern) == "/run_code";
+  impl_->metrics.count_rejected("busy");
+  (*finish)(impl_->error(run_code ? impl_->simple_error(504, "queue_timeout", message)
+                                  : impl_->simple_error(503, "overloaded", message)));
   return response;
 }
 
@@ -383,10 +455,16 @@ void App::Impl::route_get(const std::string& pattern, const Target& target,
                  {"in_flight", app->in_flight()}};
     if (queue) {
       body["queue"] = {{"waiting", queue->waiting()},
+                       {"waiting_for_room", queue->waiting_for_room()},
                        {"running", queue->running()},
                        {"capacity", queue->capacity()},
                        {"threads", queue->threads()}};
     }
+    body["connections"] = app->connections()->open.load();
+    body["memory"] = {{"body_bytes", body_budget->in_use()},
+                      {"body_budget_bytes", body_budget->capacity()},
+                      {"parse_bytes", parse_budget->in_use()},
+                      {"parse_budget_bytes", parse_budget->capacity()}};
     (*finish)(json_response(app->draining() || !backend ? 503 : 200, body));
     return;
   }
@@ -396,9 +474,18 @@ void App::Impl::route_get(const std::string& pattern, const Target& target,
       gauges.queue_waiting = queue->waiting();
       gauges.queue_running = queue->running();
       gauges.queue_capacity = queue->capacity();
+      gauges.queue_waiting_for_room = queue->waiting_for_room();
     }
     gauges.in_flight = app->in_flight();
     gauges.draining = app->draining();
+    const App::ConnectionStats& connections = *app->connections();
+    gauges.connections = connections.open.load();
+    gauges.connections_shed = connections.shed.load();
+    gauges.connections_refused = connections.refused.load();
+    gauges.accept_errors = connections.accept_errors.load();
+    gauges.body_bytes = body_budget->in_use();
+    gauges.body_waiting = body_budget->waiting();
+    gauges.parse_bytes = parse_budget->in_use();
     if (backend) gauges.cache = backend->cache_stats();
     HttpResponse response;
     response.content_type = "text/plain; version=0.0.4";
@@ -483,7 +570,7 @@ void App::Impl::route_get(const std::string& pattern, const Target& target,
                                 {"problems", std::move(list)}}));
 }
 
-void App::Impl::route_post(const std::string& pattern, const HttpRequest& request,
+void App::Impl::route_post(const std::string& pattern, HttpRequest& request,
                            const FinishPtr& finish) {
   std::string_view content_type = request.header("Content-Type");
   if (!content_type.empty() && !is_json_type(content_type)) {
@@ -501,8 +588,54 @@ void App::Impl::route_post(const std::string& pattern, const HttpRequest& reques
     (*finish)(error(simple_error(503, "unavailable", "no judge is running in this server")));
     return;
   }
+  if (request.body.size() <= kInlineParseBytes) {
+    dispatch(pattern, request.body, nullptr, finish);
+    return;
+  }
+  auto body = std::make_shared<std::string>(std::move(request.body));
+  std::vector<JobQueue::Job> parse;
+  parse.push_back([this, pattern, body, finish] {
+    try {
+      parse_large(pattern, *body, finish);
+    } catch (const std::bad_alloc&) {
+      (*finish)(error(simple_error(503, "overloaded", "out of memory")));
+    } catch (const std::exception& e) {
+      (*finish)(error(simple_error(500, "internal", std::string("internal error: ") + e.what())));
+    }
+  });
+  if (!parse_queue->try_push(std::move(parse))) {  // only while the App is being destroyed
+    (*finish)(error(simple_error(503, "draining", "the server is shutting down; retry elsewhere")));
+  }
+}
+
+// On a parse thread: a body over kInlineParseBytes is measured, parsed once its estimated DOM
+// fits in the parse budget, decoded and queued; the DOM is gone before the budget is released.
+void App::Impl::parse_large(const std::string& pattern, const std::string& body,
+                            const FinishPtr& finish) {
+  const api::JsonSize size = api::measure_json(body);
+  if (size.depth <= api::kMaxJsonDepth && size.memory_bytes > parse_budget->capacity()) {
+    api::Error too_big = simple_error(
+        413, "payload_too_large",
+        "body: " + std::to_string(size.values) + " JSON values need about " +
+            std::to_string((size.memory_bytes >> 20) + 1) + " MiB to parse; this server parses " +
+            std::to_string(parse_budget->capacity() >> 20) +
+            " MiB at once (--parse-budget-mb): send fewer values per request");
+    too_big.field = "body";
+    (*finish)(error(too_big));
+    return;
+  }
+  Budget::Reservation parsing = parse_budget->acquire(size.memory_bytes);
+  dispatch(pattern, body, &size, finish);
+  parsing.reset();
+#if defined(__GLIBC__)
+  if (size.memory_bytes >= kTrimAfterBytes && parse_budget->in_use() == 0) malloc_trim(0);
+#endif
+}
+
+void App::Impl::dispatch(const std::string& pattern, std::string_view text,
+                         const api::JsonSize* measured, const FinishPtr& finish) {
   api::Error bad;
-  std::optional<json> body = api::parse_body(request.body, &bad);
+  std::optional<json> body = api::parse_body(text, &bad, measured);
   if (!body) {
     (*finish)(error(bad));
     return;
@@ -658,7 +791,7 @@ void App::Impl::rewards(api::RewardBatch batch, bool openrlhf, const FinishPtr& 
     respond();
     return;
   }
-  enqueue(std::move(jobs), finish);
+  enqueue(std::move(jobs), finish, openrlhf ? Wait::kGetReward : Wait::kNone);
 }
 
 void App::Impl::run_code(api::RunCodeTask task, const FinishPtr& finish) {
@@ -675,14 +808,22 @@ void App::Impl::run_code(api::RunCodeTask task, const FinishPtr& finish) {
         output.run.message = std::string("run failed: ") + e.what();
         output.compile.ok = true;
       }
+      const char* verdict = api::run_verdict(output);
+      metrics.count_verdict(verdict);
+      if (std::string_view(verdict) == "IE" && app->logger()) {
+        app->logger()->warn("internal error", {{"request_id", finish->request_id()},
+                                               {"message", output.run.message}});
+      }
       json body = api::encode_run_code(*shared, output);
-      json log = {{"run_status", body["status"]}, {"language", shared->submission.language}};
+      json log = {{"run_status", body["status"]},
+                  {"verdict", verdict},
+                  {"language", shared->submission.language}};
       (*finish)(json_response(200, body), std::move(log));
     } catch (const std::exception& e) {
       (*finish)(error(simple_error(500, "internal", std::string("internal error: ") + e.what())));
     }
   });
-  enqueue(std::move(jobs), finish);
+  enqueue(std::move(jobs), finish, Wait::kRunCode);
 }
 
 }  // namespace codejudge::server

@@ -109,6 +109,11 @@ const std::vector<Option>& options() {
       {"io-threads", "N", "threads serving sockets (judging never runs on them)",
        set_uint<size_t, &ServerConfig::io_threads, 1, 64>,
        show_uint<size_t, &ServerConfig::io_threads>},
+      {"max-connections", "N",
+       "connections open at once (also capped by the fd limit); beyond it the longest idle "
+       "keep-alive connection is closed, else 503",
+       set_uint<size_t, &ServerConfig::max_connections, 1, 1000000>,
+       show_uint<size_t, &ServerConfig::max_connections>},
       {"problems", "PATH...",
        "problem files or directories (*.jsonl, recursively); env: ':'-separated",
        [](ServerConfig* config, const std::string& text, std::string*) {
@@ -148,6 +153,18 @@ const std::vector<Option>& options() {
       {"max-output-kb", "N", "largest per-stream output a request may set, KiB",
        set_uint<uint64_t, &ServerConfig::max_output_kb, 1, 1 << 22>,
        show_uint<uint64_t, &ServerConfig::max_output_kb>},
+      {"max-run-timeout-s", "N", "largest /run_code run_timeout honoured, seconds (more is capped)",
+       set_uint<uint64_t, &ServerConfig::max_run_timeout_s, 1, 3600>,
+       show_uint<uint64_t, &ServerConfig::max_run_timeout_s>},
+      {"body-budget-mb", "N",
+       "request bodies held at once (read, parsed, judged), MiB; a body waits to be read until "
+       "it fits",
+       set_uint<uint64_t, &ServerConfig::body_budget_mb, 1, 1 << 20>,
+       show_uint<uint64_t, &ServerConfig::body_budget_mb>},
+      {"parse-budget-mb", "N",
+       "estimated memory of the JSON being parsed at once, MiB; a body that alone needs more: 413",
+       set_uint<uint64_t, &ServerConfig::parse_budget_mb, 1, 1 << 20>,
+       show_uint<uint64_t, &ServerConfig::parse_budget_mb>},
       {"read-timeout-s", "N", "time for a request's headers and body to arrive, seconds",
        set_uint<uint64_t, &ServerConfig::read_timeout_s, 1, 86400>,
        show_uint<uint64_t, &ServerConfig::read_timeout_s>},
@@ -163,6 +180,14 @@ const std::vector<Option>& options() {
       {"retry-after-s", "N", "Retry-After sent with 503 when the queue is full, seconds",
        set_uint<uint64_t, &ServerConfig::retry_after_s, 0, 3600>,
        show_uint<uint64_t, &ServerConfig::retry_after_s>},
+      {"run-code-wait-s", "N",
+       "how long a /run_code request may wait to start, seconds; then 504 (verl retries it)",
+       set_uint<uint64_t, &ServerConfig::run_code_wait_s, 0, 3600>,
+       show_uint<uint64_t, &ServerConfig::run_code_wait_s>},
+      {"get-reward-wait-s", "N",
+       "how long a /get_reward request may wait for room in the queue, seconds; then 503",
+       set_uint<uint64_t, &ServerConfig::get_reward_wait_s, 0, 3600>,
+       show_uint<uint64_t, &ServerConfig::get_reward_wait_s>},
       {"accuracy", "MODE", "/get_reward accuracy: binary or fraction",
        set_string<&ServerConfig::accuracy>, show_string<&ServerConfig::accuracy>},
       {"accuracy-weight", "X", "/get_reward weight of accuracy",
@@ -262,6 +287,12 @@ bool validate(ServerConfig* config, std::string* error) {
   }
   if (!parse_log_level(config->log_level)) {
     *error = "log-level: expected debug, info, warn or error, got '" + config->log_level + "'";
+    return false;
+  }
+  if (config->body_budget_mb < config->max_body_mb) {
+    *error = "body-budget-mb (" + std::to_string(config->body_budget_mb) +
+             ") must be at least max-body-mb (" + std::to_string(config->max_body_mb) +
+             "): a largest body must fit";
     return false;
   }
   if (config->host.empty()) {

@@ -19,8 +19,12 @@ void Metrics::observe_request(const std::string& route, int status, double secon
 }
 
 void Metrics::count_verdict(judges::Verdict verdict) {
+  count_verdict(judges::verdict_name(verdict));
+}
+
+void Metrics::count_verdict(std::string_view name) {
   std::lock_guard<std::mutex> lock(mu_);
-  ++verdicts_[judges::verdict_name(verdict)];
+  ++verdicts_[std::string(name)];
 }
 
 void Metrics::count_test_verdict(judges::Verdict verdict) {
@@ -37,6 +41,11 @@ std::string Metrics::render(const Gauges& gauges) const {
   std::ostringstream out;
   auto header = [&](const char* name, const char* type, const char* help) {
     out << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n";
+  };
+  // A metric with one value and no labels.
+  auto single = [&](const char* name, const char* type, const char* help, auto value) {
+    header(name, type, help);
+    out << name << " " << value << "\n";
   };
   std::lock_guard<std::mutex> lock(mu_);
   header("codejudge_http_requests_total", "counter",
@@ -61,7 +70,8 @@ std::string Metrics::render(const Gauges& gauges) const {
     out << "codejudge_http_request_duration_seconds_count{route=\"" << route << "\"} "
         << histogram.count << "\n";
   }
-  header("codejudge_verdicts_total", "counter", "Submission verdicts.");
+  header("codejudge_verdicts_total", "counter",
+         "Submission verdicts; /run_code runs count as OK, CE, RE, TLE, MLE, OLE, SE or IE.");
   for (const auto& [verdict, count] : verdicts_) {
     out << "codejudge_verdicts_total{verdict=\"" << verdict << "\"} " << count << "\n";
   }
@@ -70,31 +80,44 @@ std::string Metrics::render(const Gauges& gauges) const {
     out << "codejudge_test_verdicts_total{verdict=\"" << verdict << "\"} " << count << "\n";
   }
   const auto ie = verdicts_.find("IE");
-  header("codejudge_internal_errors_total", "counter",
-         "Submissions that ended in IE (sandbox or judge failures, never the submission's).");
-  out << "codejudge_internal_errors_total " << (ie == verdicts_.end() ? 0 : ie->second) << "\n";
-  header("codejudge_rejected_total", "counter", "Requests refused with 503, by reason.");
+  single("codejudge_internal_errors_total", "counter",
+         "Submissions that ended in IE (sandbox or judge failures, never the submission's).",
+         ie == verdicts_.end() ? 0 : ie->second);
+  header("codejudge_rejected_total", "counter",
+         "Requests refused with 503 (504 on /run_code), by reason.");
   for (const auto& [reason, count] : rejected_) {
     out << "codejudge_rejected_total{reason=\"" << reason << "\"} " << count << "\n";
   }
-  header("codejudge_queue_depth", "gauge", "Submissions waiting for a job thread.");
-  out << "codejudge_queue_depth " << gauges.queue_waiting << "\n";
-  header("codejudge_queue_running", "gauge", "Submissions being judged.");
-  out << "codejudge_queue_running " << gauges.queue_running << "\n";
-  header("codejudge_queue_capacity", "gauge", "Submissions that may wait before 503.");
-  out << "codejudge_queue_capacity " << gauges.queue_capacity << "\n";
-  header("codejudge_requests_in_flight", "gauge", "Requests received and not yet answered.");
-  out << "codejudge_requests_in_flight " << gauges.in_flight << "\n";
-  header("codejudge_draining", "gauge", "1 while shutting down.");
-  out << "codejudge_draining " << (gauges.draining ? 1 : 0) << "\n";
-  header("codejudge_compile_cache_hits_total", "counter", "Compiles served from the cache.");
-  out << "codejudge_compile_cache_hits_total " << gauges.cache.hits << "\n";
-  header("codejudge_compile_cache_misses_total", "counter", "Compiles run.");
-  out << "codejudge_compile_cache_misses_total " << gauges.cache.misses << "\n";
-  header("codejudge_compile_cache_evictions_total", "counter", "Cache entries evicted.");
-  out << "codejudge_compile_cache_evictions_total " << gauges.cache.evictions << "\n";
-  header("codejudge_compile_cache_bytes", "gauge", "Bytes held by the compile cache.");
-  out << "codejudge_compile_cache_bytes " << gauges.cache.bytes << "\n";
+  single("codejudge_queue_depth", "gauge", "Submissions waiting for a job thread.",
+         gauges.queue_waiting);
+  single("codejudge_queue_running", "gauge", "Submissions being judged.", gauges.queue_running);
+  single("codejudge_queue_capacity", "gauge", "Submissions that may wait before 503.",
+         gauges.queue_capacity);
+  single("codejudge_queue_waiting_for_room", "gauge",
+         "Drop-in requests waiting for room in the queue.", gauges.queue_waiting_for_room);
+  single("codejudge_connections", "gauge", "Open client connections.", gauges.connections);
+  single("codejudge_connections_shed_total", "counter",
+         "Idle keep-alive connections closed to make room for new ones.", gauges.connections_shed);
+  single("codejudge_connections_refused_total", "counter",
+         "Connections answered 503 at the connection cap.", gauges.connections_refused);
+  single("codejudge_accept_errors_total", "counter", "Failed accepts (EMFILE, typically).",
+         gauges.accept_errors);
+  single("codejudge_body_bytes", "gauge", "Request body bytes held (the body budget in use).",
+         gauges.body_bytes);
+  single("codejudge_body_waiting", "gauge", "Requests waiting for the body budget.",
+         gauges.body_waiting);
+  single("codejudge_parse_bytes", "gauge", "Estimated memory of JSON being parsed.",
+         gauges.parse_bytes);
+  single("codejudge_requests_in_flight", "gauge", "Requests received and not yet answered.",
+         gauges.in_flight);
+  single("codejudge_draining", "gauge", "1 while shutting down.", gauges.draining ? 1 : 0);
+  single("codejudge_compile_cache_hits_total", "counter", "Compiles served from the cache.",
+         gauges.cache.hits);
+  single("codejudge_compile_cache_misses_total", "counter", "Compiles run.", gauges.cache.misses);
+  single("codejudge_compile_cache_evictions_total", "counter", "Cache entries evicted.",
+         gauges.cache.evictions);
+  single("codejudge_compile_cache_bytes", "gauge", "Bytes held by the compile cache.",
+         gauges.cache.bytes);
   return out.str();
 }
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "codejudge/judges/compile_cache.h"
@@ -17,8 +18,16 @@ struct Gauges {
   size_t queue_waiting = 0;
   size_t queue_running = 0;
   size_t queue_capacity = 0;
+  size_t queue_waiting_for_room = 0;
   size_t in_flight = 0;
   bool draining = false;
+  size_t connections = 0;
+  uint64_t connections_shed = 0;
+  uint64_t connections_refused = 0;
+  uint64_t accept_errors = 0;
+  uint64_t body_bytes = 0;
+  size_t body_waiting = 0;
+  uint64_t parse_bytes = 0;
   judges::CacheStats cache;
 };
 
@@ -27,8 +36,10 @@ class Metrics {
   // route: the route's pattern ("/v1/problems/{id}"), or "other" for unknown paths.
   void observe_request(const std::string& route, int status, double seconds);
   void count_verdict(judges::Verdict verdict);
+  void count_verdict(std::string_view name);  // /run_code's OK, or a verdict's name
   void count_test_verdict(judges::Verdict verdict);
-  void count_rejected(const std::string& reason);  // queue_full, draining
+  // queue_full, start_timeout, busy, draining
+  void count_rejected(const std::string& reason);
   std::string render(const Gauges& gauges) const;
 
  private:

@@ -1,8 +1,15 @@
 #include "codejudge/server/server.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <csignal>
 #include <fstream>
 #include <thread>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "codejudge/judges/judge.h"
 #include "codejudge/problems/loader.h"
@@ -10,9 +17,47 @@
 #include "net.h"
 
 namespace codejudge::server {
+namespace {
 
-int run_server(const ServerConfig& config) {
+// File descriptors kept for the judge (pipes, pidfds, cgroup files, cache locks) per judging
+// thread and worker, beyond the connections, and for everything else (logs, problems, epoll,
+// connections over the cap while they are answered 503).
+constexpr uint64_t kFdsPerJudgeThread = 16;
+constexpr uint64_t kFdsBase = 64;
+
+// Raises the soft fd limit to the hard one (a container's default soft limit is often 1024 or
+// even 256) and returns the soft limit now in force.
+uint64_t raise_fd_limit(Logger* logger) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
+  if (limit.rlim_cur < limit.rlim_max) {
+    const rlim_t before = limit.rlim_cur;
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+      limit.rlim_cur = before;
+      logger->warn("cannot raise the fd limit", {{"soft", before}, {"hard", limit.rlim_max}});
+    }
+  }
+  return limit.rlim_cur == RLIM_INFINITY ? UINT64_MAX : limit.rlim_cur;
+}
+
+// Memory freed after a burst of large bodies goes back to the system: glibc's mmap threshold
+// otherwise rises to the largest block freed so far, and blocks up to 32 MiB then come from the
+// arenas, where a small live allocation above them pins them for good.
+void tune_allocator() {
+#if defined(__GLIBC__)
+  mallopt(M_MMAP_THRESHOLD, 256 << 10);
+  mallopt(M_TRIM_THRESHOLD, 1 << 20);
+#endif
+}
+
+}  // namespace
+
+int run_server(const ServerConfig& requested) {
+  ServerConfig config = requested;
   Logger logger(stderr, parse_log_level(config.log_level).value_or(LogLevel::kInfo));
+  tune_allocator();
+  const uint64_t fd_limit = raise_fd_limit(&logger);
 
   // Block the signals in every thread we start; asio's signal_set still sees them.
   sigset_t set;
@@ -44,6 +89,22 @@ int run_server(const ServerConfig& config) {
   }
   for (const auto& warning : judge->host().warnings) logger.warn("sandbox", {{"warning", warning}});
 
+  // Connections get the fds the judge does not need: never so many that accept() or a sandbox
+  // run fails for want of one.
+  const size_t workers =
+      config.workers == 0 ? std::max(1u, std::thread::hardware_concurrency()) : config.workers;
+  const size_t concurrency = config.concurrency == 0 ? 2 * workers : config.concurrency;
+  const uint64_t reserved_fds = kFdsBase + kFdsPerJudgeThread * (workers + concurrency);
+  const uint64_t fd_connections = fd_limit > reserved_fds + 16 ? fd_limit - reserved_fds : 16;
+  if (config.max_connections > fd_connections) {
+    logger.warn("max connections lowered to fit the fd limit",
+                {{"max_connections", config.max_connections},
+                 {"now", fd_connections},
+                 {"fd_limit", fd_limit},
+                 {"reserved_fds", reserved_fds}});
+    config.max_connections = fd_connections;
+  }
+
   const size_t problem_count = problem_set.size();
   auto app = std::make_unique<App>(config, make_judge_backend(std::move(judge)),
                                    std::move(problem_set), &logger);
@@ -59,16 +120,15 @@ int run_server(const ServerConfig& config) {
       std::ofstream out(config.port_file);
       out << port << "\n";
     }
-    size_t workers =
-        config.workers == 0 ? std::max(1u, std::thread::hardware_concurrency()) : config.workers;
-    logger.info("listening",
-                {{"host", config.host},
-                 {"port", port},
-                 {"url", "http://" + config.host + ":" + std::to_string(port)},
-                 {"problems", problem_count},
-                 {"workers", workers},
-                 {"concurrency", config.concurrency == 0 ? 2 * workers : config.concurrency},
-                 {"queue_size", config.queue_size}});
+    logger.info("listening", {{"host", config.host},
+                              {"port", port},
+                              {"url", "http://" + config.host + ":" + std::to_string(port)},
+                              {"problems", problem_count},
+                              {"workers", workers},
+                              {"concurrency", concurrency},
+                              {"queue_size", config.queue_size},
+                              {"max_connections", config.max_connections},
+                              {"fd_limit", fd_limit}});
     exit_code = server.run();
     // Finish queued jobs while the server's io_context still exists: their callbacks post to it.
     app.reset();

@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +14,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -38,10 +41,12 @@ std::string read_file(const std::string& path) {
   return text.str();
 }
 
-// A `codejudge serve` child process with its log in a file.
+// A `codejudge serve` child process with its log in a file; nofile, when set, is its
+// RLIMIT_NOFILE (soft, hard) from the start.
 class ServerProcess {
  public:
-  explicit ServerProcess(std::vector<std::string> extra) {
+  explicit ServerProcess(std::vector<std::string> extra,
+                         std::optional<std::pair<rlim_t, rlim_t>> nofile = {}) {
     char dir[] = "/tmp/codejudge-blackbox-XXXXXX";
     dir_ = mkdtemp(dir);
     std::vector<std::string> args = {CODEJUDGE_BINARY, "serve",
@@ -55,6 +60,10 @@ class ServerProcess {
     pid_ = fork();
     if (pid_ == 0) {
       prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a killed test
+      if (nofile) {
+        rlimit limit{nofile->first, nofile->second};
+        setrlimit(RLIMIT_NOFILE, &limit);
+      }
       int log = open((dir_ + "/log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       dup2(log, 2);
       std::vector<char*> argv;
@@ -421,6 +430,216 @@ TEST(BlackBoxDrain, SigtermFinishesInFlightWorkThenExits) {
   EXPECT_NE(log.find("time.sleep(1)"), std::string::npos);
   Connection refused(server.port());
   EXPECT_FALSE(refused.connected());
+}
+
+// The value of an unlabelled metric from /metrics, or -1.
+double metric(uint16_t port, const std::string& name) {
+  Connection connection(port);
+  if (!connection.send(request("GET", "/metrics"))) return -1;
+  auto response = connection.read();
+  if (!response) return -1;
+  std::istringstream lines(response->body);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind(name + " ", 0) == 0) return std::stod(line.substr(name.size() + 1));
+  }
+  return -1;
+}
+
+// The first log line with this "msg".
+json log_entry(const std::string& log, const std::string& msg) {
+  std::istringstream lines(log);
+  std::string line;
+  while (std::getline(lines, line)) {
+    json entry = json::parse(line, nullptr, false);
+    if (entry.is_object() && entry.value("msg", "") == msg) return entry;
+  }
+  return nullptr;
+}
+
+std::optional<Response> judge_add_two(uint16_t port) {
+  Connection connection(port);
+  if (!connection.send(request("POST", "/v1/judge", kAddTwo))) return std::nullopt;
+  return connection.read();
+}
+
+TEST(BlackBoxConnections, IdleConnectionsAreShedForNewOnesAtTheCap) {
+  if (testing::shared_judge() == nullptr) GTEST_SKIP() << "the sandbox cannot start here";
+  ServerProcess server({"--max-connections", "8"});
+  ASSERT_NE(server.port(), 0) << server.log();
+  std::vector<std::unique_ptr<Connection>> idle;
+  for (int i = 0; i < 20; ++i) {
+    idle.push_back(std::make_unique<Connection>(server.port()));
+    ASSERT_TRUE(idle.back()->connected());
+  }
+  auto response = judge_add_two(server.port());
+  ASSERT_TRUE(response) << server.log();
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->json_body()["verdict"], "AC");
+  EXPECT_TRUE(idle.front()->closed_by_peer());  // the longest idle went first
+  EXPECT_GE(metric(server.port(), "codejudge_connections_shed_total"), 12);
+  EXPECT_LE(metric(server.port(), "codejudge_connections"), 9);
+}
+
+TEST(BlackBoxConnections, AtTheCapWithNoneIdleNewcomersGet503) {
+  if (testing::shared_judge() == nullptr) GTEST_SKIP() << "the sandbox cannot start here";
+  ServerProcess server({"--max-connections", "2"});
+  ASSERT_NE(server.port(), 0) << server.log();
+  const std::string slow =
+      R"({"language":"python","problem_id":"add-two","stop_on_first_failure":true,)"
+      R"("code":"import time\ntime.sleep(2)\nprint(3)\n"})";
+  Connection first(server.port());
+  Connection second(server.port());
+  ASSERT_TRUE(first.send(request("POST", "/v1/judge", slow)));
+  ASSERT_TRUE(second.send(request("POST", "/v1/judge", slow)));
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  auto submissions = [&] {
+    const std::string log = server.log();
+    size_t count = 0;
+    for (size_t at = 0; (at = log.find("\"msg\":\"submission\"", at)) != std::string::npos; ++at) {
+      ++count;
+    }
+    return count;
+  };
+  while (Clock::now() < deadline && submissions() < 2) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(submissions(), 2u) << server.log();
+  Connection third(server.port());  // both others are busy: nothing to shed
+  ASSERT_TRUE(third.send(request("GET", "/healthz")));
+  auto refused = third.read();
+  ASSERT_TRUE(refused) << server.log();
+  EXPECT_EQ(refused->status, 503);
+  EXPECT_EQ(refused->json_body()["error"]["code"], "overloaded");
+  EXPECT_NE(refused->body.find("--max-connections"), std::string::npos) << refused->body;
+  EXPECT_EQ(refused->headers["connection"], "close");
+  for (Connection* busy : {&first, &second}) {
+    auto response = busy->read();
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 200);
+  }
+  // Those two are idle now: a newcomer takes the place of one.
+  auto response = judge_add_two(server.port());
+  ASSERT_TRUE(response) << server.log();
+  EXPECT_EQ(response->json_body()["verdict"], "AC");
+}
+
+// The issue's case: `ulimit -n 256` and 250 idle sockets once made accept fail with EMFILE and
+// a judge request time out. The cap now leaves the judge its fds and idle sockets make room.
+TEST(BlackBoxConnections, LowFdLimitCapsConnectionsAndJudgingStillWorks) {
+  if (testing::shared_judge() == nullptr) GTEST_SKIP() << "the sandbox cannot start here";
+  ServerProcess server({}, std::make_pair<rlim_t, rlim_t>(256, 256));
+  ASSERT_NE(server.port(), 0) << server.log();
+  json lowered = log_entry(server.log(), "max connections lowered to fit the fd limit");
+  ASSERT_TRUE(lowered.is_object()) << server.log();
+  const int cap = lowered["now"].get<int>();
+  EXPECT_LT(cap, 256);
+  std::vector<std::unique_ptr<Connection>> idle;
+  for (int i = 0; i < 250; ++i) idle.push_back(std::make_unique<Connection>(server.port()));
+  for (int round = 0; round < 2; ++round) {
+    auto response = judge_add_two(server.port());
+    ASSERT_TRUE(response) << server.log();
+    EXPECT_EQ(response->json_body()["verdict"], "AC") << response->body;
+  }
+  EXPECT_EQ(metric(server.port(), "codejudge_accept_errors_total"), 0);
+  EXPECT_LE(metric(server.port(), "codejudge_connections"), cap + 1);
+}
+
+TEST(BlackBoxConnections, SoftFdLimitIsRaisedToTheHardLimit) {
+  if (testing::shared_judge() == nullptr) GTEST_SKIP() << "the sandbox cannot start here";
+  ServerProcess server({}, std::make_pair<rlim_t, rlim_t>(256, 4096));
+  ASSERT_NE(server.port(), 0) << server.log();
+  json listening = log_entry(server.log(), "listening");
+  ASSERT_TRUE(listening.is_object()) << server.log();
+  EXPECT_EQ(listening["fd_limit"], 4096);
+  EXPECT_EQ(listening["max_connections"], 1024);
+}
+
+// Out of fds at accept time (the limit lowered under a running server): the acceptor keeps
+// going, closing idle connections to get fds back, and answers new clients.
+TEST(BlackBoxConnections, AcceptorSurvivesEmfile) {
+  if (testing::shared_judge() == nullptr) GTEST_SKIP() << "the sandbox cannot start here";
+  ServerProcess server({"--max-connections", "1000"});
+  ASSERT_NE(server.port(), 0) << server.log();
+  const std::string fd_dir = "/proc/" + std::to_string(server.pid()) + "/fd";
+  size_t open_fds = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(fd_dir)) ++open_fds;
+  rlimit tight{open_fds + 6, open_fds + 6};
+  ASSERT_EQ(prlimit(server.pid(), RLIMIT_NOFILE, &tight, nullptr), 0) << std::strerror(errno);
+  std::vector<std::unique_ptr<Connection>> idle;
+  for (int i = 0; i < 30; ++i) idle.push_back(std::make_unique<Connection>(server.port()));
+  for (int i = 0; i < 3; ++i) {
+    Connection connection(server.port());
+    ASSERT_TRUE(connection.send(request("GET", "/healthz")));
+    auto response = connection.read();
+    ASSERT_TRUE(response) << server.log();
+    EXPECT_EQ(response->status, 200);
+  }
+  EXPECT_GT(metric(server.port(), "codejudge_accept_errors_total"), 0);
+  EXPECT_NE(server.log().find("accept failed"), std::string::npos);
+}
+
+// Bodies are read only when their bytes fit the body budget; one that waits past the read
+// timeout is told (503, or 504 on /run_code), and bodiless requests are never held up.
+TEST(BlackBoxBudget, BodiesWaitForTheBodyBudget) {
+  if (testing::shared_judge() == nullptr) GTEST_SKIP() << "the sandbox cannot start here";
+  ServerProcess server({"--max-body-mb", "1", "--body-budget-mb", "2", "--read-timeout-s", "1"});
+  ASSERT_NE(server.port(), 0) << server.log();
+  const std::string padding = "# " + std::string(900 << 10, 'p') + "\n";
+  const std::string slow = json{
+      {"language", "python"},
+      {"problem_id", "add-two"},
+      {"stop_on_first_failure", true},
+      {"code", "import time\ntime.sleep(4)\nprint(3)\n" +
+                   padding}}.dump();
+  Connection first(server.port());
+  Connection second(server.port());
+  ASSERT_TRUE(first.send(request("POST", "/v1/judge", slow)));
+  ASSERT_TRUE(second.send(request("POST", "/v1/judge", slow)));
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  while (Clock::now() < deadline && metric(server.port(), "codejudge_body_bytes") < 2 * 900e3) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_GE(metric(server.port(), "codejudge_body_bytes"), 2 * 900e3);
+
+  Connection third(server.port());
+  ASSERT_TRUE(third.send(request("POST", "/v1/judge", slow)));
+  Connection run(server.port());
+  ASSERT_TRUE(run.send(request(
+      "POST", "/run_code", json{{"language", "python"}, {"code", "print(1)\n" + padding}}.dump())));
+  Connection health(server.port());
+  ASSERT_TRUE(health.send(request("GET", "/healthz")));
+  auto healthy = health.read();
+  ASSERT_TRUE(healthy);
+  EXPECT_EQ(healthy->status, 200);
+  EXPECT_EQ(healthy->json_body()["memory"]["body_budget_bytes"], 2 << 20);
+
+  auto refused = third.read();
+  ASSERT_TRUE(refused) << server.log();
+  EXPECT_EQ(refused->status, 503);
+  EXPECT_EQ(refused->json_body()["error"]["code"], "overloaded");
+  EXPECT_NE(refused->body.find("--body-budget-mb"), std::string::npos) << refused->body;
+  auto run_refused = run.read();
+  ASSERT_TRUE(run_refused);
+  EXPECT_EQ(run_refused->status, 504);  // what verl retries
+  EXPECT_EQ(run_refused->json_body()["error"]["code"], "queue_timeout");
+
+  for (Connection* held : {&first, &second}) {
+    auto response = held->read();
+    ASSERT_TRUE(response) << server.log();
+    EXPECT_EQ(response->status, 200);
+  }
+  // The budget is back once the slow ones are answered.
+  Connection later(server.port());
+  const std::string quick = json{
+      {"language", "python"},
+      {"problem_id", "add-two"},
+      {"code", "a, b = map(int, input().split())\nprint(a + b)\n" +
+                   padding}}.dump();
+  ASSERT_TRUE(later.send(request("POST", "/v1/judge", quick)));
+  auto response = later.read();
+  ASSERT_TRUE(response) << server.log();
+  EXPECT_EQ(response->json_body()["verdict"], "AC") << response->body;
 }
 
 TEST(BlackBoxStartup, BadProblemsPathOrBusyPortExitsWith2) {

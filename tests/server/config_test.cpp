@@ -87,6 +87,29 @@ TEST(ServerConfig, BadValuesNameTheirSource) {
   EXPECT_FALSE(parse({"--format-weight", "nan"}, {}, &error));
   EXPECT_FALSE(parse({"--config", "/nonexistent/file.json"}, {}, &error));
   EXPECT_FALSE(parse({"--problems"}, {}, &error));
+  // A largest body must fit in the body budget, or it would never be read.
+  EXPECT_FALSE(parse({"--max-body-mb", "64", "--body-budget-mb", "32"}, {}, &error));
+  EXPECT_NE(error.find("body-budget-mb (32) must be at least max-body-mb (64)"), std::string::npos)
+      << error;
+  EXPECT_TRUE(parse({"--max-body-mb", "64", "--body-budget-mb", "64"}, {}, &error)) << error;
+}
+
+TEST(ServerConfig, LoadLimitsHaveTheirDefaults) {
+  std::string error;
+  auto config = parse({}, {}, &error);
+  ASSERT_TRUE(config) << error;
+  EXPECT_EQ(config->max_connections, 1024u);
+  EXPECT_EQ(config->body_budget_mb, 256u);
+  EXPECT_EQ(config->parse_budget_mb, 256u);
+  EXPECT_EQ(config->run_code_wait_s, 5u);
+  EXPECT_EQ(config->get_reward_wait_s, 60u);
+  EXPECT_GE(config->max_run_timeout_s, 30u);  // verl's sandbox tool asks for 30 s by default
+  auto set = parse({"--max-run-timeout-s", "90", "--run-code-wait-s", "0"},
+                   {{"CODEJUDGE_MAX_CONNECTIONS", "64"}}, &error);
+  ASSERT_TRUE(set) << error;
+  EXPECT_EQ(set->max_run_timeout_s, 90u);
+  EXPECT_EQ(set->run_code_wait_s, 0u);
+  EXPECT_EQ(set->max_connections, 64u);
 }
 
 TEST(ServerConfig, HelpListsEveryOptionWithDefaultAndEnv) {
@@ -97,7 +120,9 @@ TEST(ServerConfig, HelpListsEveryOptionWithDefaultAndEnv) {
   const std::string text = server_config_help();
   for (const char* flag :
        {"--host", "--port ", "--problems", "--workers", "--concurrency", "--queue-size",
-        "--max-body-mb", "--read-timeout-s", "--drain-timeout-s", "--log-level", "--config"}) {
+        "--max-body-mb", "--read-timeout-s", "--drain-timeout-s", "--log-level", "--config",
+        "--max-connections", "--body-budget-mb", "--parse-budget-mb", "--max-run-timeout-s",
+        "--run-code-wait-s", "--get-reward-wait-s"}) {
     EXPECT_NE(text.find(flag), std::string::npos) << flag;
   }
   EXPECT_NE(text.find("default: 127.0.0.1"), std::string::npos);

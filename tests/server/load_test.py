@@ -4,9 +4,9 @@
 A fixed number of requests from several client threads, mixing valid submissions (checked
 against their known verdicts), malformed and oversized bodies, hostile programs (fork and
 memory bombs, floods, endless loops), raw garbage and clients that vanish mid-request. Passes
-when every valid request got its correct answer (503s are retried after Retry-After, as a
-trainer would), nothing was answered with a 5xx other than 503, the server is still healthy,
-no verdict was IE, and its memory (VmRSS) came back near its warmed-up baseline.
+when every valid request got its correct answer (503s, and /run_code's 504s, are retried after
+Retry-After, as a trainer would), nothing was answered with another 5xx, the server is still
+healthy, no verdict was IE, and its memory (VmRSS) came back near its warmed-up baseline.
 
 Exit 0 on success, 1 on failure, 77 (skipped) when the sandbox cannot start here.
 """
@@ -53,7 +53,8 @@ class Failures:
 
 
 def request(port, method, path, body=None, content_type="application/json", timeout=60):
-    """One request on a fresh connection; retries 503 after Retry-After. (status, json|None)."""
+    """One request on a fresh connection; retries 503 (and /run_code's 504) after Retry-After.
+    (status, json|None)."""
     for _ in range(50):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
         try:
@@ -61,7 +62,7 @@ def request(port, method, path, body=None, content_type="application/json", time
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
             data = response.read()
-            if response.status == 503:
+            if response.status in (503, 504):
                 time.sleep(float(response.getheader("Retry-After", "1")))
                 continue
             try:

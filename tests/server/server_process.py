@@ -24,15 +24,19 @@ def _die_with_parent():
 
 class Server:
     """`command` starts the server (default: BINARY serve) and gets the flags below appended;
-    `problems` None leaves --problems to that command."""
+    `problems` None leaves --problems to that command. wrapper: a command the server runs
+    under, such as ("unshare", "--pid", "--fork", "--mount-proc", "--kill-child"); cache_dir: a
+    compile cache to use instead of a fresh one (two servers may share one)."""
 
     def __init__(self, binary, extra_args=(), log_level="info", command=None, problems=FIXTURES,
-                 env=None, start_timeout_s=60):
+                 env=None, start_timeout_s=60, wrapper=(), cache_dir=None):
         self.dir = tempfile.mkdtemp(prefix="codejudge-pytest-")
         port_file = os.path.join(self.dir, "port")
         self.log_path = os.path.join(self.dir, "server.log")
-        args = [*(command or [binary, "serve"]), "--port", "0", "--port-file", port_file,
-                "--cache-dir", os.path.join(self.dir, "cache"), "--log-level", log_level]
+        self.wrapped = bool(wrapper)
+        args = [*wrapper, *(command or [binary, "serve"]), "--port", "0", "--port-file", port_file,
+                "--cache-dir", cache_dir or os.path.join(self.dir, "cache"),
+                "--log-level", log_level]
         if problems is not None:
             args += ["--problems", problems]
         args += extra_args
@@ -70,8 +74,27 @@ class Server:
         with urllib.request.urlopen(self.url + path, timeout=timeout) as response:
             return json.load(response)
 
+    def get_metrics(self, timeout=30):
+        """The metrics of /metrics without labels, as {name: value}."""
+        with urllib.request.urlopen(self.url + "/metrics", timeout=timeout) as response:
+            text = response.read().decode()
+        values = {}
+        for line in text.splitlines():
+            if line and not line.startswith("#") and "{" not in line:
+                name, value = line.split()
+                values[name] = float(value)
+        return values
+
+    def server_pid(self):
+        """The server's pid as this process sees it (the wrapper's child when wrapped)."""
+        if not self.wrapped:
+            return self.process.pid
+        with open(f"/proc/{self.process.pid}/task/{self.process.pid}/children") as f:
+            children = f.read().split()
+        return int(children[0]) if children else self.process.pid
+
     def rss_kb(self):
-        with open(f"/proc/{self.process.pid}/status") as f:
+        with open(f"/proc/{self.server_pid()}/status") as f:
             for line in f:
                 if line.startswith("VmRSS:"):
                     return int(line.split()[1])
@@ -79,7 +102,7 @@ class Server:
 
     def stop(self, timeout=60):
         """SIGTERM, then the exit code (the server drains first)."""
-        self.process.send_signal(signal.SIGTERM)
+        os.kill(self.server_pid(), signal.SIGTERM)
         try:
             return self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:

@@ -7,7 +7,9 @@
 //   HttpResponse response = app.handle_request(request);             // tests use this
 //
 // Bad input is a 4xx with {"error": {"code", "message", "field"}}; a full queue is 503 with
-// Retry-After; only our own failures are 500. The routes and fields are in docs/API.md.
+// Retry-After (504 on /run_code, whose client retries only that); only our own failures are
+// 500. Bodies over 64 KiB are parsed on parse threads within a memory budget, never on the
+// caller's thread. The routes and fields are in docs/API.md.
 #pragma once
 
 #include <atomic>
@@ -23,6 +25,8 @@
 #include "codejudge/server/log.h"
 
 namespace codejudge::server {
+
+class Budget;
 
 // What the App needs from the judges; the real one wraps judges::Judge. Tests and the fuzzer
 // substitute their own. Must be thread-safe.
@@ -63,6 +67,23 @@ class App {
   // A response for a request the session could not parse (400, 408, 413, 431); logged and
   // counted like the others. The connection closes after it.
   HttpResponse protocol_error(int status, const std::string& message, const std::string& remote);
+  // The answer to a request the session cannot take now (its body does not fit the memory
+  // budget in time, too many connections): 504 for /run_code, else 503; logged and counted.
+  HttpResponse busy(const std::string& target, const std::string& message,
+                    const std::string& remote);
+
+  // The memory budget sessions reserve a request body's bytes from, before reading it, until
+  // its response is written (config.body_budget_mb).
+  std::shared_ptr<Budget> body_budget();
+  // What the listener counts, for /healthz and /metrics. Shared: sessions still open when the
+  // server stops are destroyed after the App.
+  struct ConnectionStats {
+    std::atomic<size_t> open{0};
+    std::atomic<uint64_t> shed{0};     // idle keep-alive connections closed to make room
+    std::atomic<uint64_t> refused{0};  // answered 503 at the connection cap
+    std::atomic<uint64_t> accept_errors{0};
+  };
+  const std::shared_ptr<ConnectionStats>& connections() const { return connections_; }
 
   // Requests taken by handle_async and not yet answered.
   size_t in_flight() const { return in_flight_.load(); }
@@ -80,6 +101,7 @@ class App {
   Logger* logger_;
   std::atomic<bool> draining_{false};
   std::atomic<size_t> in_flight_{0};
+  std::shared_ptr<ConnectionStats> connections_ = std::make_shared<ConnectionStats>();
   std::unique_ptr<Impl> impl_;
 };
 

@@ -18,6 +18,9 @@ struct ServerConfig {
   uint16_t port = 8080;   // 0: an ephemeral port, logged (and written to port_file) once bound
   std::string port_file;  // when set, the bound port is written there (for scripts and tests)
   size_t io_threads = 2;  // threads running the sockets; judging never runs on them
+  // Connections open at once (further capped by the fd limit); at the cap the longest-idle
+  // keep-alive connection is closed for a new one, and with none idle the new one gets 503.
+  size_t max_connections = 1024;
 
   // Problems served by id; default_problems_paths() when empty.
   std::vector<std::string> problems;
@@ -35,7 +38,14 @@ struct ServerConfig {
   size_t max_tests = 1000;       // inline tests per submission
   uint64_t max_time_ms = 20000;  // per-test CPU time a request may ask for
   uint64_t max_memory_mb = 4096;
-  uint64_t max_output_kb = 65536;  // per stream
+  uint64_t max_output_kb = 65536;   // per stream
+  uint64_t max_run_timeout_s = 30;  // /run_code's run_timeout is capped at this
+
+  // Memory for requests in flight (docs/DEPLOY.md: the RSS bound). Bodies are read only once
+  // their bytes fit in body_budget_mb, and held against it until answered; parsing a body into
+  // JSON is estimated from its values and runs only within parse_budget_mb.
+  uint64_t body_budget_mb = 256;
+  uint64_t parse_budget_mb = 256;
 
   // Timeouts and load behaviour.
   uint64_t read_timeout_s = 30;  // a request (headers and body) must arrive within this
@@ -43,6 +53,11 @@ struct ServerConfig {
   uint64_t write_timeout_s = 30;
   uint64_t drain_timeout_s = 120;  // on SIGTERM/SIGINT, wait this long for in-flight work
   uint64_t retry_after_s = 1;      // Retry-After sent with 503
+  // The drop-in routes' clients do not honour Retry-After, so their requests wait for room
+  // in the queue instead of bouncing: /run_code must start within run_code_wait_s (else 504,
+  // which verl retries); /get_reward waits for room up to get_reward_wait_s (else 503).
+  uint64_t run_code_wait_s = 5;
+  uint64_t get_reward_wait_s = 60;
 
   // Rewards for /get_reward (OpenRLHF), which cannot pass options.
   std::string accuracy = "binary";  // binary | fraction
