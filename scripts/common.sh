@@ -11,6 +11,9 @@ PACKAGES=(
   libseccomp-dev libboost1.81-dev nlohmann-json3-dev libgtest-dev libgmock-dev libssl-dev
   python3 openjdk-17-jdk-headless nodejs rustc golang-go
   libtorch-dev python3-torch
+  # Debian's libtorch calls the system BLAS; without OpenBLAS that is the reference BLAS, about
+  # 5x slower on the trainer's matrix products (docs/TRAINING.md).
+  libopenblas0-pthread
   clang  # libFuzzer for the server's request fuzz target (tests/server/fuzz)
 )
 
