@@ -22,8 +22,10 @@ BUILD_PACKAGES=(
 )
 # Only for the tests: the trainer (LibTorch; python3-torch for reference values), clang's libFuzzer
 # (the server's request fuzz target), curl (README.md's examples) and python3-yaml
-# (docker/check_manifests.py). Serving does without them.
-TEST_PACKAGES=(libtorch-dev python3-torch clang curl python3-yaml)
+# (docker/check_manifests.py). Serving does without them. Debian's libtorch calls the system
+# BLAS; without OpenBLAS that is the reference BLAS, about 5x slower on the trainer's matrix
+# products (docs/TRAINING.md).
+TEST_PACKAGES=(libtorch-dev python3-torch libopenblas0-pthread clang curl python3-yaml)
 
 # ensure_packages PKG...: installs those not installed yet. Returns 0; sets INSTALLED=1 when it
 # installed something (a new library may change what the configure step finds).

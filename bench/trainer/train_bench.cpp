@@ -1,10 +1,13 @@
 // Training and generation throughput of the trainer's model in C++ (LibTorch). The same
-// workload in PyTorch eager is bench/trainer/train_bench.py; run both with the same flags on
-// the same machine (scripts in docs/TRAINING.md). Prints one JSON line.
+// workload in PyTorch eager is bench/trainer/train_bench.py; bench/trainer/compare.py runs both
+// alternately with the same flags and reports medians. Prints one JSON line.
 //
-// train: forward + backward + clip + AdamW on random [batch, seq] tokens (next-token loss).
-// generate: prompts x group samples through the KV-cache sampler, new tokens per row; the rate
-// counts every row of every decode step (the work done), so early EOS rows do not flatter it.
+// train: forward (under bf16 autocast on CUDA) + backward + clip + AdamW on random [batch, seq]
+// tokens (next-token loss), with the trainer's own pieces: the multi-tensor AdamW and gradient
+// clipping (PyTorch's foreach=True on the Python side).
+// generate: prompts x group samples through the KV-cache sampler (one autocast scope for the
+// whole generation, as the Python side), new tokens per row; the rate counts every row of every
+// decode step (the work done), so early EOS rows do not flatter it.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +19,7 @@
 
 #include "codejudge/trainer/grpo.h"
 #include "codejudge/trainer/model.h"
+#include "codejudge/trainer/optim.h"
 #include "codejudge/trainer/sampler.h"
 
 namespace {
@@ -112,8 +116,8 @@ int main(int argc, char** argv) {
     torch::Tensor loss = -token_log_probs(logits, tokens.narrow(1, 1, seq)).mean();
     optimizer.zero_grad();
     loss.backward();
-    torch::nn::utils::clip_grad_norm_(model->parameters(), 1.0);
-    optimizer.step();
+    clip_grad_norm(model->parameters(), 1.0);
+    adamw_step(optimizer);
   };
   model->train();
   for (int64_t i = 0; i < warmup; ++i) train_step();
@@ -146,6 +150,7 @@ int main(int argc, char** argv) {
       {"torch", TORCH_VERSION},
       {"device", device->str()},
       {"autocast_bf16", autocast},
+      {"optimizer", "adamw-foreach"},
       {"attention", attention_backend()},
       {"threads", torch::get_num_threads()},
       {"params", model->parameter_count()},

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """The trainer's model in PyTorch eager: the same workloads as bench/trainer/train_bench.cpp,
-with the same flags, printing one JSON line. Run both on the same machine to compare.
+with the same flags, printing one JSON line. bench/trainer/compare.py runs both alternately.
 
-train: forward + backward + clip + AdamW on random [batch, seq] tokens (next-token loss).
+train: forward (under bf16 autocast on CUDA, as the C++ side) + backward + clip + AdamW on
+random [batch, seq] tokens (next-token loss); AdamW and the clipping use the multi-tensor
+(foreach) kernels, as the C++ side does.
 generate: prompts x group samples with the KV-cache sampler of trainer/python/reference_model.py
-(the C++ algorithm); the rate counts every row of every decode step.
+(the C++ algorithm) under one autocast scope; the rate counts every row of every decode step.
 """
 
 import argparse
@@ -58,7 +60,9 @@ def main():
     torch.manual_seed(0)
     config = rm.Config(n_layer=a.layers, n_head=a.heads, d_model=a.width, context=a.context)
     model = rm.Model(config).to(device)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, foreach=True)
+    clip_args = {"foreach": True} if "foreach" in \
+        torch.nn.utils.clip_grad_norm_.__code__.co_varnames else {}
 
     def train_step():
         tokens = torch.randint(0, 256, (a.batch, a.seq + 1), device=device)
@@ -68,7 +72,7 @@ def main():
         loss = -logp.mean()
         optimizer.zero_grad()
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0, **clip_args)
         optimizer.step()
 
     model.train()
@@ -98,6 +102,7 @@ def main():
         "torch": torch.__version__,
         "device": str(device),
         "autocast_bf16": autocast,
+        "optimizer": "adamw-foreach",
         "attention": "sdpa" if hasattr(torch.nn.functional, "scaled_dot_product_attention")
                      else "manual",
         "threads": torch.get_num_threads(),

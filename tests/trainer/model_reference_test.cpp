@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -73,6 +74,42 @@ void expect_close(const torch::Tensor& actual, const torch::Tensor& expected, do
       << what << ": max |diff| " << max_diff << " (max |value| " << scale << ")";
 }
 
+// Runs tests/trainer/reference.py on `in` (the model's config and weights are added) and
+// returns its output bundle; fails the test when the script does.
+std::optional<TensorBundle> run_reference(const std::string& python, Transformer& model,
+                                          TensorBundle in) {
+  TempDir dir;
+  in.meta["model"] = model->config().to_json();
+  for (const auto& item : model->named_parameters())
+    in.tensors["param." + item.key()] = item.value();
+  std::string error;
+  EXPECT_TRUE(save_tensor_bundle(dir.path + "/in.bin", in, &error)) << error;
+  std::string script = std::string(CODEJUDGE_SOURCE_DIR) + "/tests/trainer/reference.py";
+  std::string command = python + " " + script + " " + dir.path + "/in.bin " + dir.path +
+                        "/out.bin 2>" + dir.path + "/stderr.txt";
+  int rc = std::system(command.c_str());
+  if (rc != 0) {
+    ADD_FAILURE() << "reference.py failed: " << command;
+    return std::nullopt;
+  }
+  auto out = load_tensor_bundle(dir.path + "/out.bin", &error);
+  EXPECT_TRUE(out) << error;
+  return out;
+}
+
+// Every parameter's gradient against the reference's.
+void expect_gradients_match(Transformer& model, const TensorBundle& out) {
+  size_t checked = 0;
+  for (const auto& item : model->named_parameters()) {
+    ASSERT_TRUE(item.value().grad().defined()) << item.key();
+    expect_close(item.value().grad(), out.tensors.at("grad." + item.key()), 1e-3, 1e-6,
+                 "grad " + item.key());
+    ++checked;
+  }
+  // Embedding, and per layer 2 norms + qkv + proj + fc1 + fc2, and the final norm.
+  EXPECT_EQ(checked, 1u + 6u * 2u + 1u);
+}
+
 TEST(ModelReference, LogitsLossAndGradientsMatchPyTorch) {
   std::string python = find_python();
   if (python.empty()) {
@@ -87,39 +124,20 @@ TEST(ModelReference, LogitsLossAndGradientsMatchPyTorch) {
   torch::Tensor mask = (torch::rand({b, t}) > 0.3).to(torch::kFloat);
 
   torch::Tensor logits = model->forward(tokens);  // [B, T, V]
+  EXPECT_EQ(logits.scalar_type(), torch::kFloat);
   torch::Tensor logp = token_log_probs(logits, targets);
   torch::Tensor loss = -(logp * mask).sum() / mask.sum();
   loss.backward();
 
-  TempDir dir;
   TensorBundle in;
-  in.meta["model"] = model->config().to_json();
-  for (const auto& item : model->named_parameters())
-    in.tensors["param." + item.key()] = item.value();
   in.tensors["tokens"] = tokens;
   in.tensors["targets"] = targets;
   in.tensors["mask"] = mask;
-  std::string error;
-  ASSERT_TRUE(save_tensor_bundle(dir.path + "/in.bin", in, &error)) << error;
-  std::string script = std::string(CODEJUDGE_SOURCE_DIR) + "/tests/trainer/reference.py";
-  std::string command = python + " " + script + " " + dir.path + "/in.bin " + dir.path +
-                        "/out.bin 2>" + dir.path + "/stderr.txt";
-  int rc = std::system(command.c_str());
-  ASSERT_EQ(rc, 0) << "reference.py failed; see " << command;
-  auto out = load_tensor_bundle(dir.path + "/out.bin", &error);
-  ASSERT_TRUE(out) << error;
-
+  auto out = run_reference(python, model, in);
+  ASSERT_TRUE(out);
   expect_close(logits.detach(), out->tensors.at("logits"), 1e-4, 1e-5, "logits");
   EXPECT_NEAR(loss.item<double>(), out->tensors.at("loss").item<double>(), 1e-5);
-  size_t checked = 0;
-  for (const auto& item : model->named_parameters()) {
-    ASSERT_TRUE(item.value().grad().defined()) << item.key();
-    expect_close(item.value().grad(), out->tensors.at("grad." + item.key()), 1e-3, 1e-6,
-                 "grad " + item.key());
-    ++checked;
-  }
-  // Embedding, and per layer 2 norms + qkv + proj + fc1 + fc2, and the final norm.
-  EXPECT_EQ(checked, 1u + 6u * 2u + 1u);
+  expect_gradients_match(model, *out);
   // The comparison can fail: a small change to one weight moves the logits past the tolerance.
   {
     torch::NoGradGuard no_grad;
@@ -127,6 +145,55 @@ TEST(ModelReference, LogitsLossAndGradientsMatchPyTorch) {
     torch::Tensor changed = model->forward(tokens);
     EXPECT_FALSE(torch::allclose(changed, out->tensors.at("logits"), 1e-4, 1e-5));
   }
+}
+
+TEST(ModelReference, GrpoLossAtATemperatureMatchesPyTorch) {
+  std::string python = find_python();
+  if (python.empty()) {
+    GTEST_SKIP() << "no python3 with torch (install python3-torch or set CODEJUDGE_PYTHON)";
+  }
+  torch::manual_seed(4321);
+  Transformer model(tiny_config());
+  perturb_norms(model);
+  const int64_t b = 4, t = 16;
+  const double temperature = 0.7;
+  torch::Tensor tokens = torch::randint(0, Tokenizer::kVocabSize, {b, t}, torch::kLong);
+  torch::Tensor targets = torch::randint(0, Tokenizer::kVocabSize, {b, t}, torch::kLong);
+  torch::Tensor mask = (torch::rand({b, t}) > 0.25).to(torch::kFloat);
+  torch::Tensor logits = model->forward(tokens);
+  torch::Tensor logp = token_log_probs(logits, targets, temperature);  // [B, T]
+  // Old and reference policies near the current one, so the ratios (0.2 to 4.5) cross both clip
+  // bounds and the dual clip; two tokens far off exercise the clamps.
+  torch::Tensor old_logp = logp.detach() + (torch::rand({b, t}) * 3.0 - 1.5);
+  old_logp[0][1] = logp[0][1].item<float>() - 30.0f;
+  old_logp[1][2] = logp[1][2].item<float>() + 30.0f;
+  torch::Tensor ref_logp = logp.detach() + (torch::rand({b, t}) - 0.5);
+  torch::Tensor advantages = torch::tensor({1.5f, -2.0f, 0.5f, -0.7f});
+  torch::Tensor weights = token_weights(mask, LossAggregation::kDapo, t);
+  PolicyLossOptions options;
+  options.beta = 0.04;
+  PolicyLoss pl = policy_loss(logp, old_logp, ref_logp, advantages, mask, weights, options);
+  pl.loss.backward();
+  EXPECT_GT(pl.clip_fraction.item<double>(), 0.0);
+  EXPECT_GT(pl.dual_clip_fraction.item<double>(), 0.0);
+
+  TensorBundle in;
+  in.meta["rl"] = {{"temperature", temperature},
+                   {"eps_low", options.eps_low},
+                   {"eps_high", options.eps_high},
+                   {"clip_c", options.clip_c},
+                   {"beta", options.beta}};
+  in.tensors["tokens"] = tokens;
+  in.tensors["targets"] = targets;
+  in.tensors["mask"] = mask;
+  in.tensors["old_logp"] = old_logp;
+  in.tensors["ref_logp"] = ref_logp;
+  in.tensors["advantages"] = advantages;
+  in.tensors["weights"] = weights;
+  auto out = run_reference(python, model, in);
+  ASSERT_TRUE(out);
+  EXPECT_NEAR(pl.loss.item<double>(), out->tensors.at("loss").item<double>(), 1e-5);
+  expect_gradients_match(model, *out);
 }
 
 TEST(ModelCache, IncrementalDecodingMatchesFullForward) {
@@ -210,21 +277,46 @@ TEST(Sampler, GreedyGroupsShareThePrefillAndMatchTeacherForcing) {
   }
 }
 
+// Blocks that add nothing and embeddings all along one axis, `favoured`'s five times longer: the
+// tied output layer then puts nearly all probability on `favoured`.
+Transformer model_that_says(int64_t favoured, ModelConfig c) {
+  Transformer model(c);
+  torch::NoGradGuard no_grad;
+  for (auto& p : model->parameters()) {
+    if (p.dim() == 2) p.zero_();
+  }
+  torch::Tensor emb = model->named_parameters()["tok_emb.weight"];
+  emb.select(1, 0).fill_(1.0);
+  emb[favoured][0] = 5.0;
+  return model;
+}
+
+TEST(Sampler, EachRowHasItsOwnLengthLimit) {
+  // Context 64, no EOS ever: the 50-token prompt may add 14 tokens, the 10-token one all 30
+  // asked for, although they share a batch (and the cache holds more columns than the context).
+  Transformer model = model_that_says('a', tiny_config());
+  std::vector<int64_t> long_prompt(50, 'x'), short_prompt(10, 'y');
+  long_prompt[0] = short_prompt[0] = Tokenizer::kBos;
+  SamplingOptions greedy;
+  greedy.temperature = 0.0;
+  greedy.max_new_tokens = 30;
+  Generation gen = generate(model, {long_prompt, short_prompt}, 2, greedy, false);
+  ASSERT_EQ(gen.completions.size(), 4u);
+  for (size_t r = 0; r < 4; ++r) {
+    size_t expected = r < 2 ? 14u : 30u;
+    EXPECT_EQ(gen.completions[r].size(), expected) << "row " << r;
+    EXPECT_FALSE(gen.finished[r]);
+    for (int64_t token : gen.completions[r]) EXPECT_EQ(token, 'a');
+  }
+  EXPECT_EQ(gen.decode_steps, 30);
+  // A prompt that fills the context is refused, not silently cut.
+  std::vector<int64_t> too_long(64, 'x');
+  EXPECT_THROW(generate(model, {too_long}, 1, greedy, false), c10::Error);
+}
+
 TEST(Sampler, StopsAtEosAndNeverEmitsSpecialPadding) {
   torch::manual_seed(10);
-  ModelConfig c = tiny_config();
-  Transformer model(c);
-  {
-    // Blocks that add nothing and embeddings all along one axis, EOS's five times longer: the
-    // tied output layer then puts nearly all probability on EOS.
-    torch::NoGradGuard no_grad;
-    for (auto& p : model->parameters()) {
-      if (p.dim() == 2) p.zero_();
-    }
-    torch::Tensor emb = model->named_parameters()["tok_emb.weight"];
-    emb.select(1, 0).fill_(1.0);
-    emb[Tokenizer::kEos][0] = 5.0;
-  }
+  Transformer model = model_that_says(Tokenizer::kEos, tiny_config());
   SamplingOptions sampling;
   sampling.max_new_tokens = 30;
   Generation gen = generate(model, {{Tokenizer::kBos, 65, 66}}, 4, sampling, false);

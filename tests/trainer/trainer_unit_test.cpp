@@ -8,7 +8,9 @@
 
 #include "codejudge/judges/rewards.h"
 #include "codejudge/trainer/grpo.h"
+#include "codejudge/trainer/optim.h"
 #include "codejudge/trainer/prompt.h"
+#include "codejudge/trainer/report.h"
 #include "codejudge/trainer/sampler.h"
 #include "codejudge/trainer/tensor_io.h"
 #include "codejudge/trainer/tokenizer.h"
@@ -182,7 +184,8 @@ TEST(Grpo, ClippedLossGradientsAndKl) {
   // per token: row 0 (A=+1): -min(1.5, 1.28) = -1.28, -min(0.5, 0.8) = -0.5
   //            row 1 (A=-1): -min(-1.5, -1.28) = 1.5, -min(-0.5, -0.8) = 0.8
   EXPECT_NEAR(pl.loss.item<double>(), (-1.28 - 0.5 + 1.5 + 0.8) / 4.0, 1e-5);
-  EXPECT_NEAR(pl.clip_fraction, 0.5, 1e-9);  // (row 0, t 0) and (row 1, t 1) are clipped
+  EXPECT_NEAR(pl.clip_fraction.item<double>(), 0.5, 1e-6);  // (row 0, t 0) and (row 1, t 1)
+  EXPECT_EQ(pl.dual_clip_fraction.item<double>(), 0.0);     // no ratio above clip_c
   pl.loss.backward();
   // d/dlogp of -ratio * A is -ratio * A where unclipped, 0 where clipped; times weight 1/4.
   torch::Tensor grad_expected = torch::tensor({0.f, -0.5f * 0.25f, 1.5f * 0.25f, 0.f}).view({2, 2});
@@ -194,8 +197,136 @@ TEST(Grpo, ClippedLossGradientsAndKl) {
   options.beta = 0.1;
   PolicyLoss with_kl = policy_loss(logp2, old, ref, adv, mask, weights, options);
   double k3 = 1.0 - std::log(2.0);
-  EXPECT_NEAR(with_kl.kl_mean, k3, 1e-5);
+  EXPECT_NEAR(with_kl.kl_mean.item<double>(), k3, 1e-5);
   EXPECT_NEAR(with_kl.loss.item<double>(), (-1.28 - 0.5 + 1.5 + 0.8) / 4.0 + 0.1 * k3, 1e-5);
+}
+
+TEST(Grpo, DualClipCapsTheLossOfNegativeAdvantages) {
+  // Ratios 5 and 2 with A = -1: the pessimistic bound is -A * r = 5 and 2; the dual clip caps
+  // the first at clip_c = 3 (no gradient there), the second stays 2 (gradient -A * r = 2).
+  torch::Tensor logp =
+      torch::tensor({std::log(5.0f), std::log(2.0f)}).view({1, 2}).requires_grad_(true);
+  torch::Tensor old = torch::zeros({1, 2});
+  torch::Tensor adv = floats({-1});
+  torch::Tensor mask = torch::ones({1, 2});
+  torch::Tensor weights = torch::ones({1, 2});
+  PolicyLossOptions options;
+  PolicyLoss pl = policy_loss(logp, old, torch::Tensor(), adv, mask, weights, options);
+  EXPECT_NEAR(pl.per_token[0][0].item<double>(), 3.0, 1e-5);
+  EXPECT_NEAR(pl.per_token[0][1].item<double>(), 2.0, 1e-5);
+  EXPECT_NEAR(pl.dual_clip_fraction.item<double>(), 0.5, 1e-6);
+  pl.loss.backward();
+  EXPECT_NEAR(logp.grad()[0][0].item<double>(), 0.0, 1e-6);
+  EXPECT_NEAR(logp.grad()[0][1].item<double>(), 2.0, 1e-5);
+  // Off, the first token's loss is the plain pessimistic bound.
+  options.clip_c = 0.0;
+  PolicyLoss plain = policy_loss(logp, old, torch::Tensor(), adv, mask, weights, options);
+  EXPECT_NEAR(plain.per_token[0][0].item<double>(), 5.0, 1e-4);
+  // Positive advantages are never dual-clipped.
+  PolicyLoss positive =
+      policy_loss(logp, old, torch::Tensor(), floats({1}), mask, weights, PolicyLossOptions{});
+  EXPECT_NEAR(positive.per_token[0][0].item<double>(), -1.28, 1e-5);
+  EXPECT_EQ(positive.dual_clip_fraction.item<double>(), 0.0);
+}
+
+TEST(Grpo, LogRatioAndKlAreClamped) {
+  // A log-ratio of 50 would overflow float32's exp; clamped to 20 it stays finite.
+  torch::Tensor logp = torch::tensor({50.f, -50.f}).view({1, 2}).requires_grad_(true);
+  torch::Tensor old = torch::zeros({1, 2});
+  torch::Tensor ref = torch::zeros({1, 2});
+  torch::Tensor mask = torch::ones({1, 2});
+  PolicyLossOptions options;
+  options.beta = 1.0;
+  PolicyLoss pl = policy_loss(logp, old, ref, floats({-1}), mask, torch::ones({1, 2}), options);
+  EXPECT_TRUE(torch::isfinite(pl.per_token).all().item<bool>()) << pl.per_token;
+  EXPECT_NEAR(pl.ratio_mean.item<double>(), (std::exp(20.0) + std::exp(-20.0)) / 2.0,
+              std::exp(20.0) * 1e-5);
+  // k3 at ref - logp = +50 (clamped to 20) is huge, at -50 it is 49: both capped at 10.
+  EXPECT_NEAR(pl.kl_mean.item<double>(), 10.0, 1e-5);
+  pl.loss.backward();
+  EXPECT_TRUE(torch::isfinite(logp.grad()).all().item<bool>());
+}
+
+TEST(Grpo, TemperatureScalesLogProbsAndEntropy) {
+  torch::Tensor logits = torch::tensor({0.f, 1.f, 2.f, 4.f}).view({1, 1, 4});
+  torch::Tensor target = torch::tensor({int64_t{3}}).view({1, 1});
+  for (double t : {1.0, 0.5, 2.0}) {
+    torch::Tensor expected = torch::log_softmax(logits / t, -1)[0][0][3];
+    EXPECT_NEAR(token_log_probs(logits, target, t).item<double>(), expected.item<double>(), 1e-6);
+    torch::Tensor p = torch::softmax(logits / t, -1);
+    double entropy = -(p * p.log()).sum().item<double>();
+    EXPECT_NEAR(token_entropy(logits, t).item<double>(), entropy, 1e-5) << t;
+  }
+  // Greedy sampling (temperature 0) scores with the plain softmax.
+  EXPECT_NEAR(token_log_probs(logits, target, 0.0).item<double>(),
+              token_log_probs(logits, target, 1.0).item<double>(), 1e-7);
+}
+
+TEST(Grpo, ClipGradNormMatchesTheGlobalNorm) {
+  torch::Tensor a = torch::zeros({2}, torch::requires_grad());
+  torch::Tensor b = torch::zeros({1}, torch::requires_grad());
+  a.mutable_grad() = torch::tensor({3.f, 0.f});
+  b.mutable_grad() = torch::tensor({4.f});
+  torch::Tensor norm = clip_grad_norm({a, b}, 1.0);
+  EXPECT_NEAR(norm.item<double>(), 5.0, 1e-6);
+  EXPECT_NEAR(a.grad()[0].item<double>(), 0.6, 1e-5);
+  EXPECT_NEAR(b.grad()[0].item<double>(), 0.8, 1e-5);
+  // Under the limit nothing changes; max_norm 0 only measures.
+  EXPECT_NEAR(clip_grad_norm({a, b}, 2.0).item<double>(), 1.0, 1e-5);
+  EXPECT_NEAR(a.grad()[0].item<double>(), 0.6, 1e-5);
+  EXPECT_NEAR(clip_grad_norm({a, b}, 0.0).item<double>(), 1.0, 1e-5);
+}
+
+TEST(Optim, ForeachAdamWMatchesTorchAdamW) {
+  // Two groups (with and without weight decay), three steps, a parameter without a gradient in
+  // the second step: the multi-tensor step and torch::optim::AdamW::step agree, and either one
+  // can continue from the other's state.
+  torch::manual_seed(3);
+  std::vector<torch::Tensor> a = {torch::randn({3, 4}), torch::randn({5}), torch::randn({2, 2})};
+  std::vector<torch::Tensor> b;
+  for (auto& t : a) {
+    t.set_requires_grad(true);
+    b.push_back(t.detach().clone().set_requires_grad(true));
+  }
+  auto make = [](std::vector<torch::Tensor>& p) {
+    auto options = torch::optim::AdamWOptions(0.05).betas(std::make_tuple(0.9, 0.95)).eps(1e-8);
+    auto decay = options;
+    decay.weight_decay(0.1);
+    auto none = options;
+    none.weight_decay(0.0);
+    std::vector<torch::optim::OptimizerParamGroup> groups;
+    groups.emplace_back(std::vector<torch::Tensor>{p[0], p[2]},
+                        std::make_unique<torch::optim::AdamWOptions>(decay));
+    groups.emplace_back(std::vector<torch::Tensor>{p[1]},
+                        std::make_unique<torch::optim::AdamWOptions>(none));
+    return std::make_unique<torch::optim::AdamW>(groups, options);
+  };
+  auto ours = make(a);
+  auto theirs = make(b);
+  torch::Tensor initial = a[0].detach().clone();
+  for (int step = 0; step < 4; ++step) {
+    for (size_t i = 0; i < a.size(); ++i) {
+      torch::Tensor g = torch::randn(a[i].sizes());
+      bool skip = step == 1 && i == 2;
+      a[i].mutable_grad() = skip ? torch::Tensor() : g;
+      b[i].mutable_grad() = skip ? torch::Tensor() : g.clone();
+    }
+    // The last step swaps roles: torch's step continues from our state and ours from its.
+    if (step < 3) {
+      adamw_step(*ours);
+      theirs->step();
+    } else {
+      ours->step();
+      adamw_step(*theirs);
+    }
+    for (size_t i = 0; i < a.size(); ++i) {
+      EXPECT_TRUE(torch::allclose(a[i], b[i], 1e-6, 1e-7))
+          << "step " << step << " param " << i << "\n"
+          << a[i] - b[i];
+    }
+  }
+  // The parameters moved: the comparison is not between two untouched copies.
+  EXPECT_FALSE(torch::allclose(a[0], initial, 1e-3, 1e-3));
 }
 
 TEST(Grpo, AggregationsWeighSequencesDifferently) {
@@ -241,12 +372,92 @@ TEST(Sampling, TopKAndTopP) {
   for (int i = 0; i < 5; ++i) EXPECT_EQ(sample_tokens(logits, top1).item<int64_t>(), 3);
 }
 
+TEST(Sampling, DrawsFollowTheTemperedDistribution) {
+  // 20000 rows of the same logits: the share of each token matches softmax(logits / T) within
+  // 5 standard errors, and a filtered token is never drawn.
+  const int64_t rows = 20000;
+  torch::Tensor logits = torch::tensor({0.f, 1.f, 2.f, 3.f}).view({1, 4}).repeat({rows, 1});
+  for (double temperature : {1.0, 2.0}) {
+    SamplingOptions options;
+    options.temperature = temperature;
+    torch::manual_seed(42);
+    torch::Tensor tokens = sample_tokens(logits, options);
+    torch::Tensor counts = torch::bincount(tokens, {}, 4).to(torch::kDouble) / rows;
+    torch::Tensor expected = torch::softmax(logits[0].to(torch::kDouble) / temperature, -1);
+    for (int64_t v = 0; v < 4; ++v) {
+      double p = expected[v].item<double>();
+      double tolerance = 5.0 * std::sqrt(p * (1 - p) / rows);
+      EXPECT_NEAR(counts[v].item<double>(), p, tolerance) << "T " << temperature << " token " << v;
+    }
+  }
+  SamplingOptions top2;
+  top2.top_k = 2;
+  torch::Tensor tokens = sample_tokens(logits, top2);
+  EXPECT_TRUE(tokens.ge(2).all().item<bool>());
+  EXPECT_GT(tokens.eq(2).sum().item<int64_t>(), 0);
+}
+
 TEST(Eval, PassAtK) {
   EXPECT_NEAR(pass_at_k(5, 2, 1), 0.4, 1e-12);
   EXPECT_NEAR(pass_at_k(5, 2, 2), 1.0 - 3.0 / 10.0, 1e-12);  // 1 - C(3,2)/C(5,2)
   EXPECT_EQ(pass_at_k(5, 0, 3), 0.0);
   EXPECT_EQ(pass_at_k(5, 4, 2), 1.0);
   EXPECT_NEAR(pass_at_k(10, 3, 5), 1.0 - 21.0 / 252.0, 1e-12);  // C(7,5)/C(10,5)
+}
+
+TEST(Report, ChartsEvaluationsAndEscapedSamples) {
+  ReportData data;
+  data.title = "demo <run>";
+  data.config = {{"mode", "sft+rl"}, {"seed", 3}};
+  for (int step = 1; step <= 3; ++step)
+    data.metrics.push_back({{"phase", "sft"}, {"step", step}, {"loss", 4.0 / step}});
+  for (int step = 4; step <= 6; ++step) {
+    data.metrics.push_back({{"phase", "rl"},
+                            {"step", step},
+                            {"reward_mean", 0.1 * step},
+                            {"kl", 0.01 * step},
+                            {"entropy", 1.0},
+                            {"completion_len", 40}});
+  }
+  nlohmann::json eval = {{"phase", "eval"},
+                         {"label", "eval_after_sft"},
+                         {"step", 3},
+                         {"problems", 10},
+                         {"greedy_pass@1", 0.4},
+                         {"pass@1", 0.25},
+                         {"samples_per_problem", 8},
+                         {"temperature", 1.0},
+                         {"pass_at_k", {{"pass@1", 0.25}}},
+                         {"format_rate", 0.9},
+                         {"ie_rate", 0.0}};
+  data.metrics.push_back(eval);
+  data.evals.push_back(eval);
+  SampleRecord sample;
+  sample.problem_id = "synth/x";
+  sample.phase = "eval_after_sft";
+  sample.completion = "<script>alert(1)</script>";
+  sample.verdict = "WA";
+  sample.reward = 0.1;
+  data.samples.push_back(sample);
+  std::string html = render_report_html(data);
+  EXPECT_NE(html.find("demo &lt;run&gt;"), std::string::npos);
+  EXPECT_EQ(html.find("<script>"), std::string::npos);  // completions are text, never markup
+  EXPECT_NE(html.find("&lt;script&gt;alert(1)"), std::string::npos);
+  EXPECT_NE(html.find("<b>40%</b>"), std::string::npos);  // greedy pass@1
+  EXPECT_NE(html.find("pass@1 25%"), std::string::npos);  // sampled
+  for (const char* title :
+       {"held-out pass@1", "reward (mean of the RL batch)", "format rate",
+        "KL to the reference (k3)", "entropy (nats per token)", "completion length (tokens)"}) {
+    EXPECT_NE(html.find(title), std::string::npos) << title;
+  }
+  EXPECT_NE(html.find("stroke-dasharray"), std::string::npos);  // SFT -> RL boundary marked
+  // A chart draws only its own phase's records; one with nothing to show says so.
+  std::string reward = svg_chart("r", data.metrics, {{"r", "reward_mean", "rl", "#000"}});
+  EXPECT_NE(reward.find("<polyline"), std::string::npos);
+  std::string sft_reward = svg_chart("r", data.metrics, {{"r", "reward_mean", "sft", "#000"}});
+  EXPECT_NE(sft_reward.find("no data"), std::string::npos);
+  std::string pass = svg_chart("p", data.metrics, {{"g", "greedy_pass@1", "eval", "#000"}});
+  EXPECT_NE(pass.find("<circle"), std::string::npos);
 }
 
 TEST(TensorIo, RoundTrip) {

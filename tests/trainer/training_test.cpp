@@ -1,9 +1,11 @@
 // The training loop on a tiny model (CPU): SFT loss goes down, save/step/reload/step repeats the
 // losses exactly (SFT and RL with several updates, KL and dynamic sampling), null rewards are
 // masked, and a short SFT+RL run with the in-process judge leaves its files behind.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -162,6 +164,7 @@ TEST(Training, SaveStepReloadStepIsExactForRl) {
   config.rl.dynamic_sampling = true;
   config.rl.aggregation = LossAggregation::kGrpo;
   config.rl.prompts_per_step = 2;
+  config.max_ie_fraction = 1.0;  // the fake IE rows are masked, not fatal
   FakeRewards rewards;
   // Saved in the RL phase (after 2 SFT and 2 RL steps), then 3 more RL steps.
   expect_exact_resume(config, synthetic(32, problems::GeneratorSplit::kTrain), 4, 3, &rewards);
@@ -173,6 +176,7 @@ TEST(Training, RlMetricsMaskNullRewardsAndDropZeroVarianceGroups) {
   config.rl.prompts_per_step = 4;
   config.rl.dynamic_sampling = true;
   config.rl.dynamic_sampling_rounds = 2;
+  config.max_ie_fraction = 1.0;  // the fake IE rows are masked, not fatal
   FakeRewards rewards;
   std::string error;
   auto trainer = Trainer::create(config, synthetic(24, problems::GeneratorSplit::kTrain), {},
@@ -207,6 +211,49 @@ TEST(Training, RlMetricsMaskNullRewardsAndDropZeroVarianceGroups) {
   EXPECT_EQ(batch.mask[0][2].item<float>(), 1.0f);
 }
 
+// The share of 'a' bytes in the completion: a dense reward a policy can climb quickly.
+class LetterRewards : public RewardClient {
+ public:
+  std::vector<RewardResult> score(const std::vector<RewardRequest>& requests) override {
+    std::vector<RewardResult> out;
+    for (const auto& r : requests) {
+      RewardResult res;
+      double share = r.completion.empty()
+                         ? 0.0
+                         : static_cast<double>(std::count(r.completion.begin(),
+                                                          r.completion.end(), 'a')) /
+                               static_cast<double>(r.completion.size());
+      res.reward = share;
+      out.push_back(res);
+    }
+    return out;
+  }
+  std::string describe() const override { return "letters"; }
+};
+
+TEST(Training, GrpoClimbsASimpleReward) {
+  // From random weights, GRPO must raise the reward it is given: the direction of the whole
+  // loop (advantages, ratio, loss sign, optimizer) in one check.
+  TrainConfig config = tiny_config(TrainMode::kRl);
+  config.rl.steps = 25;
+  config.rl.prompts_per_step = 4;
+  config.rl.group_size = 8;
+  config.rl.sampling.max_new_tokens = 16;
+  config.rl.optim.lr = 3e-3;
+  config.rl.optim.warmup_steps = 0;
+  LetterRewards rewards;
+  std::string error;
+  auto trainer = Trainer::create(config, synthetic(8, problems::GeneratorSplit::kTrain), {},
+                                 &rewards, &error);
+  ASSERT_TRUE(trainer) << error;
+  std::vector<double> reward;
+  while (trainer->phase() != Phase::kDone) reward.push_back(trainer->step()["reward_mean"]);
+  double first = (reward[0] + reward[1] + reward[2]) / 3.0;
+  double last = (reward[22] + reward[23] + reward[24]) / 3.0;
+  // About 0.005 (1 / 264) at random weights; a reversed loss would push it towards 0 instead.
+  EXPECT_GT(last, 4.0 * first + 0.02) << "first " << first << " last " << last;
+}
+
 TEST(Training, SftThenRlWithTheInProcessJudge) {
   TempDir dir;
   InProcessRewardConfig rc;
@@ -227,6 +274,7 @@ TEST(Training, SftThenRlWithTheInProcessJudge) {
   config.eval.before = true;
   config.eval.after = true;
   config.eval.max_problems = 3;
+  config.eval.samples = 2;
   config.eval.max_new_tokens = 40;
   auto trainer =
       Trainer::create(config, synthetic(32, problems::GeneratorSplit::kTrain),
@@ -253,7 +301,10 @@ TEST(Training, SftThenRlWithTheInProcessJudge) {
       EXPECT_EQ(m["ie_frac"].get<double>(), 0.0) << "the judge failed on a sample: " << m.dump();
     }
     if (phase == "eval") {
-      EXPECT_TRUE(m.contains("pass@1"));
+      EXPECT_TRUE(m["pass@1"].is_number()) << m.dump();  // sampled, n = 2 at T = 1
+      EXPECT_TRUE(m["greedy_pass@1"].is_number()) << m.dump();
+      EXPECT_EQ(m["samples_per_problem"], 2);
+      EXPECT_EQ(m["ie_rate"].get<double>(), 0.0) << m.dump();
       labels.push_back(m["label"]);
     }
   }
@@ -286,6 +337,87 @@ TEST(Training, SftThenRlWithTheInProcessJudge) {
   EXPECT_EQ(again->global_step(), 14);
 }
 
+// About one completion in three gets a null reward (an IE), the rest a reward with spread.
+class FailingRewards : public RewardClient {
+ public:
+  std::vector<RewardResult> score(const std::vector<RewardRequest>& requests) override {
+    std::vector<RewardResult> out;
+    for (const auto& r : requests) {
+      RewardResult res;
+      if (std::hash<std::string>{}(r.completion) % 3 == 0) {
+        res.reason = "sandbox: cgroup vanished";
+      } else {
+        res.reward = static_cast<double>(r.completion.size() % 3) / 2.0;
+      }
+      out.push_back(res);
+    }
+    return out;
+  }
+  std::string describe() const override { return "failing"; }
+};
+
+TEST(Training, AbortsWhenTooManyRewardsAreNull) {
+  TempDir dir;
+  TrainConfig config = tiny_config(TrainMode::kRl);
+  config.name = "ie";
+  config.runs_dir = dir.path;
+  config.write_outputs = true;
+  config.rl.steps = 3;
+  config.rl.prompts_per_step = 6;
+  FailingRewards rewards;
+  auto train = synthetic(24, problems::GeneratorSplit::kTrain);
+  std::string error;
+  auto trainer = Trainer::create(config, train, {}, &rewards, &error);
+  ASSERT_TRUE(trainer) << error;
+  EXPECT_EQ(trainer->run(&error), 3);
+  EXPECT_NE(error.find("rewards were null"), std::string::npos) << error;
+  EXPECT_NE(error.find("sandbox: cgroup vanished"), std::string::npos) << error;
+  EXPECT_NE(error.find("codejudge doctor"), std::string::npos) << error;
+  // The failing step is in the metrics (with its IE share) and the report exists.
+  ASSERT_EQ(trainer->metrics().size(), 1u);
+  EXPECT_GT(trainer->metrics()[0]["ie_frac"].get<double>(), 0.05);
+  EXPECT_FALSE(trainer->metrics()[0].contains("loss"));  // no update from that batch
+  EXPECT_TRUE(fs::exists(fs::path(dir.path) / "ie" / "report.html"));
+
+  // With the threshold above the failure rate the same run masks them and finishes.
+  config.max_ie_fraction = 1.0;
+  config.name = "ie-masked";
+  auto tolerant = Trainer::create(config, train, {}, &rewards, &error);
+  ASSERT_TRUE(tolerant) << error;
+  EXPECT_EQ(tolerant->run(&error), 0) << error;
+  EXPECT_EQ(tolerant->global_step(), 3);
+}
+
+TEST(Training, RlSplitKeepsRlProblemsAwayFromSft) {
+  TrainConfig config = tiny_config(TrainMode::kSftRl);
+  config.rl_split = 0.5;
+  FakeRewards rewards;
+  auto train = synthetic(80, problems::GeneratorSplit::kTrain);
+  std::string error;
+  auto trainer = Trainer::create(config, train, {}, &rewards, &error);
+  ASSERT_TRUE(trainer) << error;
+  std::set<std::string> sft, rl;
+  for (const auto& p : trainer->sft_problems()) sft.insert(p.id);
+  for (const auto& p : trainer->rl_problems()) rl.insert(p.id);
+  EXPECT_EQ(sft.size() + rl.size(), train.size());
+  for (const auto& id : rl) EXPECT_EQ(sft.count(id), 0u) << id;
+  EXPECT_GT(rl.size(), train.size() / 4);
+  EXPECT_LT(rl.size(), train.size() * 3 / 4);
+  // The split depends on the problems only: another seed and the RL-only recipe agree.
+  config.seed = 99;
+  config.mode = TrainMode::kRl;
+  auto other = Trainer::create(config, train, {}, &rewards, &error);
+  ASSERT_TRUE(other) << error;
+  std::set<std::string> rl_other;
+  for (const auto& p : other->rl_problems()) rl_other.insert(p.id);
+  EXPECT_EQ(rl_other, rl);
+  // Without a split both phases see everything.
+  config.rl_split = 0.0;
+  auto shared = Trainer::create(config, train, {}, &rewards, &error);
+  ASSERT_TRUE(shared) << error;
+  EXPECT_EQ(shared->rl_problems().size(), train.size());
+}
+
 TEST(Training, RejectsBadConfigurations) {
   std::string error;
   TrainConfig config = tiny_config(TrainMode::kRl);
@@ -296,6 +428,18 @@ TEST(Training, RejectsBadConfigurations) {
   config.model.n_head = 3;
   EXPECT_FALSE(
       Trainer::create(config, synthetic(4, problems::GeneratorSplit::kTrain), {}, nullptr, &error));
+  for (double split : {-0.1, 1.0}) {
+    config = tiny_config(TrainMode::kSft);
+    config.rl_split = split;
+    EXPECT_FALSE(Trainer::create(config, synthetic(4, problems::GeneratorSplit::kTrain), {},
+                                 nullptr, &error));
+    EXPECT_NE(error.find("rl_split"), std::string::npos) << error;
+  }
+  config = tiny_config(TrainMode::kSft);
+  config.rl.loss.clip_c = 0.5;
+  EXPECT_FALSE(
+      Trainer::create(config, synthetic(4, problems::GeneratorSplit::kTrain), {}, nullptr, &error));
+  EXPECT_NE(error.find("clip_c"), std::string::npos) << error;
   config = tiny_config(TrainMode::kSft);
   config.device = "cuda:7";
   if (!torch::cuda::is_available()) {

@@ -167,7 +167,12 @@ class Model(torch.nn.Module):
         return x + block.fc2(F.gelu(block.fc1(rms_norm(x, block.mlp_norm.weight, eps))))
 
     def head(self, x):
-        return rms_norm(x, self.norm.weight, self.config.norm_eps) @ self.tok_emb.weight.t()
+        # fp32 even under autocast, as in the C++ model: log-probabilities need exact logits.
+        h = rms_norm(x, self.norm.weight, self.config.norm_eps).float()
+        if h.is_cuda:
+            with torch.autocast("cuda", enabled=False):
+                return h @ self.tok_emb.weight.float().t()
+        return h @ self.tok_emb.weight.t()
 
     def forward(self, tokens):
         """tokens [B, T] -> logits [B, T, V], causal, positions 0..T-1."""
@@ -239,13 +244,16 @@ def generate(model, prompts, group_size, max_new_tokens, temperature=1.0, stop_a
         if temperature <= 0:
             token = logits.argmax(-1)
         else:
-            token = torch.multinomial(torch.softmax(logits / temperature, -1), 1).squeeze(-1)
+            # The exponential race, as the C++ sampler: no host sync, unlike multinomial.
+            probs = torch.softmax(logits / temperature, -1)
+            race = torch.empty_like(probs).exponential_(1.0).clamp_min_(1e-30)
+            token = (probs / race).argmax(-1)
         token = token.masked_fill(done, PAD)
         steps.append(token)
         done = done | (token == EOS)
-        if stop_at_eos and (step % 8 == 7 or step + 1 == max_new_tokens) and bool(done.all()):
-            break
         if step + 1 == max_new_tokens:
+            break
+        if stop_at_eos and step % 16 == 15 and bool(done.all()):
             break
         last = model.forward_cached(token.view(n, 1), next_pos.view(n, 1), ones, cache)[:, 0]
         next_pos = next_pos + 1

@@ -1,5 +1,10 @@
 #include "codejudge/trainer/grpo.h"
 
+#include <algorithm>
+#include <limits>
+
+#include "torch_version.h"
+
 namespace codejudge::trainer {
 
 const char* advantage_norm_name(AdvantageNorm norm) {
@@ -104,12 +109,12 @@ torch::Tensor token_weights(const torch::Tensor& mask, LossAggregation aggregati
   torch::Tensor m = mask.to(torch::kFloat);  // [N, T]
   switch (aggregation) {
     case LossAggregation::kGrpo: {
-      torch::Tensor lengths = m.sum(1, true);            // [N, 1]
-      double rows = lengths.gt(0).sum().item<double>();  // sequences with tokens
-      return m / lengths.clamp_min(1.0) / std::max(rows, 1.0);
+      torch::Tensor lengths = m.sum(1, true);                      // [N, 1]
+      torch::Tensor rows = lengths.gt(0).sum().to(torch::kFloat);  // sequences with tokens
+      return m / lengths.clamp_min(1.0) / rows.clamp_min(1.0);
     }
     case LossAggregation::kDapo:
-      return m / std::max(m.sum().item<double>(), 1.0);
+      return m / m.sum().clamp_min(1.0);
     case LossAggregation::kDrGrpo: {
       double denominator =
           static_cast<double>(m.size(0) * std::max<int64_t>(1, max_completion_tokens));
@@ -123,14 +128,24 @@ PolicyLoss policy_loss(const torch::Tensor& logp, const torch::Tensor& old_logp,
                        const torch::Tensor& ref_logp, const torch::Tensor& advantages,
                        const torch::Tensor& mask, const torch::Tensor& weights,
                        const PolicyLossOptions& options) {
+  TORCH_CHECK(options.clip_c == 0.0 || options.clip_c > 1.0, "clip_c must be 0 (off) or above 1");
   torch::Tensor a = advantages.to(logp.scalar_type()).unsqueeze(1);  // [N, 1]
-  torch::Tensor ratio = torch::exp(logp - old_logp);                 // [N, T]
-  torch::Tensor clipped = ratio.clamp(1.0 - options.eps_low, 1.0 + options.eps_high);
-  torch::Tensor per_token = -torch::min(ratio * a, clipped * a);
+  torch::Tensor ratio =
+      torch::exp((logp - old_logp).clamp(-kLogRatioClamp, kLogRatioClamp));  // [N, T]
+  torch::Tensor unclipped = -a * ratio;
+  torch::Tensor clipped = -a * ratio.clamp(1.0 - options.eps_low, 1.0 + options.eps_high);
+  torch::Tensor per_token = torch::max(unclipped, clipped);  // the pessimistic bound
+  torch::Tensor negative = a.lt(0).expand_as(per_token);
+  torch::Tensor dual_active;
+  if (options.clip_c > 0.0) {
+    torch::Tensor cap = -a * options.clip_c;  // [N, 1]
+    dual_active = negative.logical_and(per_token.gt(cap));
+    per_token = torch::where(negative, torch::min(per_token, cap), per_token);
+  }
   torch::Tensor kl;
   if (options.beta != 0.0 && ref_logp.defined()) {
-    torch::Tensor diff = ref_logp - logp;
-    kl = torch::exp(diff) - diff - 1.0;  // k3: unbiased, always >= 0
+    torch::Tensor diff = (ref_logp - logp).clamp(-kLogRatioClamp, kLogRatioClamp);
+    kl = (torch::exp(diff) - diff - 1.0).clamp(-kKlClamp, kKlClamp);  // k3: unbiased, >= 0
     per_token = per_token + options.beta * kl;
   }
   PolicyLoss out;
@@ -138,24 +153,58 @@ PolicyLoss policy_loss(const torch::Tensor& logp, const torch::Tensor& old_logp,
   out.per_token = per_token;
   torch::NoGradGuard no_grad;
   torch::Tensor m = mask.to(torch::kFloat);
-  double tokens = std::max(m.sum().item<double>(), 1.0);
-  torch::Tensor active = ratio.lt(1.0 - options.eps_low)
-                             .logical_and(a.lt(0))
-                             .logical_or(ratio.gt(1.0 + options.eps_high).logical_and(a.gt(0)));
-  out.clip_fraction = (active.to(torch::kFloat) * m).sum().item<double>() / tokens;
-  out.ratio_mean = (ratio.detach() * m).sum().item<double>() / tokens;
-  if (kl.defined()) out.kl_mean = (kl.detach() * m).sum().item<double>() / tokens;
+  out.tokens = m.sum();
+  torch::Tensor denom = out.tokens.clamp_min(1.0);
+  auto masked_mean = [&](const torch::Tensor& x) {
+    return (x.to(torch::kFloat) * m).sum() / denom;
+  };
+  out.clip_fraction = masked_mean(clipped.gt(unclipped));
+  out.dual_clip_fraction =
+      dual_active.defined() ? masked_mean(dual_active) : torch::zeros({}, m.options());
+  out.ratio_mean = masked_mean(ratio.detach());
+  out.kl_mean = kl.defined() ? masked_mean(kl.detach()) : torch::zeros({}, m.options());
   return out;
 }
 
-torch::Tensor token_log_probs(const torch::Tensor& logits, const torch::Tensor& targets) {
-  torch::Tensor logp = torch::log_softmax(logits.to(torch::kFloat), -1);  // [N, T, V]
-  return logp.gather(-1, targets.unsqueeze(-1)).squeeze(-1);              // [N, T]
+namespace {
+
+torch::Tensor tempered_log_softmax(const torch::Tensor& logits, double temperature) {
+  torch::Tensor l = logits.to(torch::kFloat);
+  if (temperature > 0.0 && temperature != 1.0) l = l / temperature;
+  return torch::log_softmax(l, -1);  // [N, T, V]
 }
 
-torch::Tensor token_entropy(const torch::Tensor& logits) {
-  torch::Tensor logp = torch::log_softmax(logits.to(torch::kFloat), -1);
+}  // namespace
+
+torch::Tensor token_log_probs(const torch::Tensor& logits, const torch::Tensor& targets,
+                              double temperature) {
+  torch::Tensor logp = tempered_log_softmax(logits, temperature);  // [N, T, V]
+  return logp.gather(-1, targets.unsqueeze(-1)).squeeze(-1);       // [N, T]
+}
+
+torch::Tensor token_entropy(const torch::Tensor& logits, double temperature) {
+  torch::Tensor logp = tempered_log_softmax(logits, temperature);
   return -(logp.exp() * logp).sum(-1);
+}
+
+torch::Tensor clip_grad_norm(const std::vector<torch::Tensor>& parameters, double max_norm) {
+  std::vector<torch::Tensor> grads;
+  for (const auto& p : parameters) {
+    if (p.grad().defined()) grads.push_back(p.grad());
+  }
+  if (grads.empty()) return torch::zeros({});
+  // One multi-tensor kernel for the per-parameter norms, as torch.nn.utils.clip_grad_norm_.
+  torch::Tensor total = torch::stack(at::_foreach_norm(grads, 2)).norm(2);  // scalar
+  if (max_norm > 0.0) {
+    // min(1, max_norm / (norm + 1e-6)), applied on the device: no branch on the host.
+    torch::Tensor scale = (max_norm / (total + 1e-6)).clamp_max(1.0);
+#if CODEJUDGE_TORCH_AT_LEAST(2, 1)
+    at::_foreach_mul_(grads, scale);
+#else
+    for (auto& g : grads) g.mul_(scale);
+#endif
+  }
+  return total;
 }
 
 }  // namespace codejudge::trainer

@@ -1,15 +1,13 @@
 #include "codejudge/trainer/model.h"
 
 #include <ATen/autocast_mode.h>
-#include <torch/version.h>
+#include <c10/core/impl/LocalDispatchKeySet.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-#define CODEJUDGE_TORCH_AT_LEAST(major, minor) \
-  (TORCH_VERSION_MAJOR > (major) ||            \
-   (TORCH_VERSION_MAJOR == (major) && TORCH_VERSION_MINOR >= (minor)))
+#include "torch_version.h"
 
 namespace codejudge::trainer {
 
@@ -189,7 +187,11 @@ int64_t TransformerImpl::parameter_count() {
 }
 
 torch::Tensor TransformerImpl::head(const torch::Tensor& x) {
-  return torch::matmul(norm_(x), tok_emb_->weight.t());  // [B, T, V], tied to the embedding
+  // fp32 even under autocast: bf16 logits would round every log-probability the loss and the
+  // sampler use. With V = 264 this matmul is a small share of the model.
+  c10::impl::ExcludeDispatchKeyGuard no_autocast(c10::autocast_dispatch_keyset);
+  torch::Tensor h = norm_(x).to(torch::kFloat);
+  return torch::matmul(h, tok_emb_->weight.t());  // [B, T, V], tied to the embedding
 }
 
 torch::Tensor TransformerImpl::forward(const torch::Tensor& tokens) {
@@ -235,7 +237,7 @@ torch::Tensor TransformerImpl::forward_cached(const torch::Tensor& tokens,
 
 KVCache TransformerImpl::make_cache(int64_t batch, int64_t capacity) const {
   KVCache cache;
-  cache.capacity = std::min(capacity, config_.context);
+  cache.capacity = capacity;
   cache.keys.resize(static_cast<size_t>(config_.n_layer));
   cache.values.resize(static_cast<size_t>(config_.n_layer));
   cache.key_valid = torch::zeros({batch, cache.capacity}, rope_cos_.options().dtype(torch::kBool));
@@ -260,28 +262,43 @@ std::optional<torch::Device> parse_device(const std::string& name, std::string* 
   }
 }
 
-AutocastGuard::AutocastGuard(bool enabled) : enabled_(enabled) {
-  if (!enabled_) return;
+namespace {
+
+bool autocast_enabled() {
 #if CODEJUDGE_TORCH_AT_LEAST(2, 4)
-  at::autocast::set_autocast_enabled(at::kCUDA, true);
-  at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
+  return at::autocast::is_autocast_enabled(at::kCUDA);
 #else
-  at::autocast::set_enabled(true);
-  at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+  return at::autocast::is_enabled();
 #endif
+}
+
+void set_autocast(bool enabled) {
+#if CODEJUDGE_TORCH_AT_LEAST(2, 4)
+  at::autocast::set_autocast_enabled(at::kCUDA, enabled);
+  if (enabled) at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
+#else
+  at::autocast::set_enabled(enabled);
+  if (enabled) at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+#endif
+}
+
+}  // namespace
+
+AutocastGuard::AutocastGuard(bool enabled) {
+  previous_ = autocast_enabled();
+  // Nothing to do when autocast is off and stays off (always the case on CPU).
+  active_ = enabled || previous_;
+  if (!active_) return;
+  set_autocast(enabled);
   at::autocast::increment_nesting();
 }
 
 AutocastGuard::~AutocastGuard() {
-  if (!enabled_) return;
-  // The cast cache holds bf16 copies of the weights: drop it, or the next step would use
-  // copies of weights the optimizer has since changed.
+  if (!active_) return;
+  // The cast cache holds bf16 copies of the weights: drop it with the outermost guard, or the
+  // next step would use copies of weights the optimizer has since changed.
   if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
-#if CODEJUDGE_TORCH_AT_LEAST(2, 4)
-  at::autocast::set_autocast_enabled(at::kCUDA, false);
-#else
-  at::autocast::set_enabled(false);
-#endif
+  set_autocast(previous_);
 }
 
 const char* attention_backend() {

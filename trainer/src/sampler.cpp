@@ -30,56 +30,72 @@ torch::Tensor sample_tokens(const torch::Tensor& logits, const SamplingOptions& 
   torch::Tensor l = logits.to(torch::kFloat);
   if (options.temperature <= 0.0) return l.argmax(-1);
   l = filter_logits(l / options.temperature, options.top_k, options.top_p);
-  return torch::multinomial(torch::softmax(l, -1), 1).squeeze(-1);  // [N]
+  torch::Tensor probs = torch::softmax(l, -1);  // [N, V]
+  // The floor keeps p / E finite (and 0 for filtered tokens) should E ever be drawn as 0.
+  torch::Tensor race = torch::empty_like(probs).exponential_(1.0).clamp_min_(1e-30);
+  return (probs / race).argmax(-1);  // [N]
 }
 
 Generation generate(Transformer& model, const std::vector<std::vector<int64_t>>& prompts,
                     int64_t group_size, const SamplingOptions& options, bool autocast) {
   torch::NoGradGuard no_grad;
+  // One guard for the whole generation: the weights are cast to bf16 once, not at every token.
+  AutocastGuard autocast_guard(autocast);
   Generation out;
   int64_t p = static_cast<int64_t>(prompts.size());
   int64_t n = p * group_size;
-  if (p == 0 || group_size <= 0) return out;
+  if (p == 0 || group_size <= 0 || options.max_new_tokens <= 0) return out;
   torch::Device device = model->parameters().front().device();
-  int64_t prompt_len = 0;
-  for (const auto& prompt : prompts) {
-    prompt_len = std::max<int64_t>(prompt_len, static_cast<int64_t>(prompt.size()));
-    out.prompt_tokens += static_cast<int64_t>(prompt.size());
-  }
   int64_t context = model->config().context;
-  TORCH_CHECK(prompt_len < context, "a prompt of ", prompt_len, " tokens leaves no room in the ",
-              context, "-token context");
-  int64_t max_new = std::min(options.max_new_tokens, context - prompt_len);
+  int64_t prompt_len = 0, shortest = context;
+  for (const auto& prompt : prompts) {
+    auto len = static_cast<int64_t>(prompt.size());
+    TORCH_CHECK(len > 0 && len < context, "a prompt of ", len, " tokens leaves no room in the ",
+                context, "-token context");
+    prompt_len = std::max(prompt_len, len);
+    shortest = std::min(shortest, len);
+    out.prompt_tokens += len;
+  }
+  // Each row may add up to max_new_tokens, but no more than its own prompt leaves of the
+  // context. The loop runs as long as the row with the most room may need.
+  int64_t max_new = std::min(options.max_new_tokens, context - shortest);
 
   // Left padding so every prompt ends at column prompt_len - 1; positions restart at 0 after
   // the padding, so a padded prompt sees the same rotary angles as an unpadded one.
   torch::Tensor tokens = torch::full({p, prompt_len}, Tokenizer::kPad, torch::kLong);
   torch::Tensor valid = torch::zeros({p, prompt_len}, torch::kBool);
   torch::Tensor positions = torch::zeros({p, prompt_len}, torch::kLong);
-  std::vector<int64_t> lengths;
-  for (int64_t i = 0; i < p; ++i) {
-    const auto& prompt = prompts[static_cast<size_t>(i)];
-    int64_t len = static_cast<int64_t>(prompt.size());
-    int64_t pad = prompt_len - len;
-    auto row = tokens[i];
-    for (int64_t j = 0; j < len; ++j) row[pad + j] = prompt[static_cast<size_t>(j)];
-    valid[i].narrow(0, pad, len).fill_(true);
-    positions[i].narrow(0, pad, len).copy_(torch::arange(len, torch::kLong));
-    lengths.push_back(len);
+  std::vector<int64_t> lengths, limits;  // per prompt: its length, its most new tokens
+  {
+    auto tok = tokens.accessor<int64_t, 2>();
+    auto val = valid.accessor<bool, 2>();
+    auto pos = positions.accessor<int64_t, 2>();
+    for (int64_t i = 0; i < p; ++i) {
+      const auto& prompt = prompts[static_cast<size_t>(i)];
+      auto len = static_cast<int64_t>(prompt.size());
+      int64_t pad = prompt_len - len;
+      for (int64_t j = 0; j < len; ++j) {
+        tok[i][pad + j] = prompt[static_cast<size_t>(j)];
+        val[i][pad + j] = true;
+        pos[i][pad + j] = j;
+      }
+      lengths.push_back(len);
+      limits.push_back(std::min(options.max_new_tokens, context - len));
+    }
   }
 
+  // Columns: the padded prompts, then one per decode step (the cache may hold more columns
+  // than the context; no row's positions pass it).
   KVCache cache = model->make_cache(p, prompt_len + max_new);
-  torch::Tensor last;  // [N, V]
-  {
-    AutocastGuard guard(autocast);
-    torch::Tensor logits =
-        model->forward_cached(tokens.to(device), positions.to(device), valid.to(device), cache);
-    last = logits.select(1, prompt_len - 1);  // [P, V]
-  }
+  torch::Tensor logits =
+      model->forward_cached(tokens.to(device), positions.to(device), valid.to(device), cache);
+  torch::Tensor last = logits.select(1, prompt_len - 1);  // [P, V]
   cache.repeat_rows(group_size);
   last = last.repeat_interleave(group_size, 0);  // [N, V]
   torch::Tensor next_pos =
       torch::tensor(lengths, torch::kLong).repeat_interleave(group_size).to(device);  // [N]
+  torch::Tensor limit =
+      torch::tensor(limits, torch::kLong).repeat_interleave(group_size).to(device);  // [N]
   torch::Tensor done = torch::zeros({n}, torch::TensorOptions(torch::kBool).device(device));
   torch::Tensor ones = torch::ones({n, 1}, torch::TensorOptions(torch::kBool).device(device));
   // PAD, BOS and the unused ids are never generated.
@@ -90,18 +106,20 @@ Generation generate(Transformer& model, const std::vector<std::vector<int64_t>>&
   torch::Tensor banned = torch::tensor(banned_ids, torch::kLong).to(device);
   std::vector<torch::Tensor> steps;  // each [N]: the token sampled, PAD once a row is done
   for (int64_t step = 0; step < max_new; ++step) {
-    torch::Tensor logits =
-        last.to(torch::kFloat).index_fill(1, banned, -std::numeric_limits<float>::infinity());
-    torch::Tensor token = sample_tokens(logits, options);
+    torch::Tensor token =
+        sample_tokens(last.index_fill(1, banned, -std::numeric_limits<float>::infinity()), options);
     token = token.masked_fill(done, Tokenizer::kPad);
     steps.push_back(token);
-    done = done.logical_or(token.eq(Tokenizer::kEos));
-    // Checking for the end costs a device sync: look every 8 tokens.
-    if ((step % 8 == 7 || step + 1 == max_new) && done.all().item<bool>()) break;
+    // A row ends at EOS or when it has used its own share of the context.
+    done = done.logical_or(token.eq(Tokenizer::kEos)).logical_or(limit.le(step + 1));
     if (step + 1 == max_new) break;
-    AutocastGuard guard(autocast);
-    last =
-        model->forward_cached(token.view({n, 1}), next_pos.view({n, 1}), ones, cache).select(1, 0);
+    // The one host sync of the loop: stop early once every row is done.
+    if (step % kEndCheckInterval == kEndCheckInterval - 1 && done.all().item<bool>()) break;
+    // Finished rows keep feeding PAD; their positions are held inside the rotary table.
+    last = model
+               ->forward_cached(token.view({n, 1}), next_pos.clamp_max(context - 1).view({n, 1}),
+                                ones, cache)
+               .select(1, 0);
     next_pos = next_pos + 1;
   }
 

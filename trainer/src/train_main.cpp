@@ -22,6 +22,8 @@ Writes runs/NAME/{config.json,metrics.jsonl,samples.jsonl,report.html,checkpoint
 
 presets (set the defaults; later flags override):
   tiny     CPU smoke run: 2 layers, width 64, context 256, seconds per phase
+  cpu      learning you can see on 2 CPU cores in under 20 minutes: easy arithmetic
+           problems, SFT on half of them, GRPO on the other half (docs/TRAINING.md)
   small    CPU run of a few minutes: 4 layers, width 128, context 384
   h100     one GPU, about 5 minutes: 8 layers, width 512, context 512 (the default)
 
@@ -29,7 +31,7 @@ run:
   --name NAME            run name (default run)             --runs-dir DIR (default runs)
   --mode sft|rl|sft+rl   recipe (default sft+rl)            --seed N (default 1)
   --device auto|cpu|cuda[:N]                                --no-autocast (bf16 on CUDA by default)
-  --threads N            CPU threads for torch (0: torch's default)
+  --threads N            CPU threads for torch (0: torch's default; the cpu preset uses 1)
   --micro-batch N        rows per forward/backward (default 16)
   --resume               continue runs/NAME from its latest checkpoint
   --init DIR             start from a checkpoint directory's weights (e.g. an SFT run's)
@@ -46,26 +48,32 @@ data (default: the synthetic curriculum, train split for training, held-out spli
   --min-difficulty D --max-difficulty D   1..3 (default 1..3)
   --families a,b,...     generator families (default all)
   --examples N           public tests shown in each prompt (default 2)
+  --rl-split X           share of the training problems kept for RL only: SFT never sees
+                         them (default 0: both phases use all)
 sft:
   --sft-steps N (200) --sft-batch N (32) --sft-lr X (1e-3) --sft-warmup N (10)
 rl (GRPO):
   --rl-steps N (100) --prompts N per step (16) --group G samples per prompt (8)
   --rl-lr X (1e-4) --rl-warmup N (5) --updates N passes per batch (1) --minibatches N (1)
-  --adv-norm group|batch|none (group)   --loss grpo|dapo|dr_grpo (dapo)
-  --eps-low X (0.2) --eps-high X (0.28) --beta X KL weight (0)
+  --adv-norm group|batch|none (group; none with --loss dr_grpo)
+  --loss grpo|dapo|dr_grpo (dapo)
+  --eps-low X (0.2) --eps-high X (0.28) --clip-c X dual clip (3; 0: off) --beta X KL (0)
   --dynamic-sampling     drop zero-variance groups, sample more (--ds-rounds N, default 3)
   --temperature X (1.0) --top-k N (0: off) --top-p X (1.0) --max-new N tokens (192)
 optimizer (both phases):
   --weight-decay X (0.1 SFT, 0 RL) --grad-clip X (1.0)
-evaluation (pass@k on held-out problems, before and after):
-  --eval-problems N (0: all) --eval-samples N (1) --eval-temperature X (0: greedy)
-  --eval-k 1,5 --eval-max-new N --eval-every N steps --no-eval-before --no-eval-after
+evaluation (held-out problems, before and after): greedy pass@1, and pass@k from N samples
+  --eval-problems N (0: all) --eval-samples N (8; 0: greedy only) --eval-temperature X (1.0)
+  --eval-k 1,5 --no-eval-greedy --eval-max-new N --eval-every N steps
+  --no-eval-before --no-eval-after
 rewards:
   --reward-server HOST:PORT   POST /v1/rewards there (repeatable; spread round-robin)
   --reward-timeout-ms N (120000) --reward-retries N attempts per batch (4)
   --reward-workers N     in-process judge workers (default: CPU count)
   --judge-cache DIR      in-process compile cache
   --accuracy binary|fraction (binary) --accuracy-weight X (1.0) --format-weight X (0.1)
+  --max-ie-frac X        abort when a step's or evaluation's share of null rewards (our
+                         infrastructure failing) passes X (default 0.05; 1: never)
 )";
 
 struct Options {
@@ -117,18 +125,53 @@ void apply_preset(const std::string& name, Options* o) {
     c.micro_batch = 32;
     o->synthetic_train = 2000;
     o->synthetic_eval = 100;
+  } else if (name == "cpu") {
+    // Learning you can see on 2 CPU cores (docs/TRAINING.md, "The cpu preset"): the easy
+    // arithmetic templates, short completions, SFT on half of the training problems and GRPO on
+    // the other half, evaluated on held-out constants and phrasings.
+    c.model.n_layer = 2;
+    c.model.n_head = 4;
+    c.model.d_model = 64;
+    c.model.context = 160;
+    c.prompt.max_examples = 1;
+    c.rl_split = 0.5;
+    c.sft.steps = 300;
+    c.sft.batch = 32;
+    c.sft.optim.lr = 3e-3;
+    c.sft.optim.warmup_steps = 20;
+    c.rl.steps = 60;
+    c.rl.prompts_per_step = 8;
+    c.rl.group_size = 8;
+    c.rl.optim.lr = 3e-4;
+    c.rl.sampling.max_new_tokens = 64;
+    c.eval.max_new_tokens = 64;
+    c.eval.before = false;  // random weights score 0: the RL-only run shows it
+    c.micro_batch = 64;
+    // A 64-wide model gains nothing from a second torch thread, which would only contend with
+    // the judge's workers for the two cores.
+    o->threads = 1;
+    o->synth.families = {"arithmetic"};
+    o->synth.max_difficulty = 1;
+    o->synthetic_train = 400;
+    o->synthetic_eval = 64;
   } else {  // h100
+    // SFT on half of the training problems, short enough to leave the policy variance; GRPO on
+    // the other half with two passes of two minibatches (so the clip acts) and dynamic sampling.
     c.model.n_layer = 8;
     c.model.n_head = 8;
     c.model.d_model = 512;
     c.model.context = 512;
-    c.sft.steps = 600;
+    c.rl_split = 0.5;
+    c.sft.steps = 200;
     c.sft.batch = 64;
     c.sft.optim.lr = 1e-3;
-    c.sft.optim.warmup_steps = 30;
+    c.sft.optim.warmup_steps = 20;
     c.rl.steps = 80;
     c.rl.prompts_per_step = 32;
     c.rl.group_size = 8;
+    c.rl.updates_per_batch = 2;
+    c.rl.minibatches = 2;
+    c.rl.dynamic_sampling = true;
     c.rl.optim.lr = 5e-5;
     c.rl.sampling.max_new_tokens = 192;
     c.eval.max_new_tokens = 192;
@@ -185,8 +228,8 @@ int parse(int argc, char** argv, Options* o) {
     }
     if (args[i] == "--preset" && i + 1 < args.size()) preset = args[i + 1];
   }
-  if (preset != "tiny" && preset != "small" && preset != "h100") {
-    return usage_error("unknown preset '" + preset + "' (tiny, small, h100)");
+  if (preset != "tiny" && preset != "cpu" && preset != "small" && preset != "h100") {
+    return usage_error("unknown preset '" + preset + "' (tiny, cpu, small, h100)");
   }
   apply_preset(preset, o);
   TrainConfig& c = o->config;
@@ -218,12 +261,13 @@ int parse(int argc, char** argv, Options* o) {
       return true;
     };
   };
-  int64_t threads = 0, data_seed = 1, seed = 1, min_d = 1, max_d = 3, examples = 2;
+  int64_t threads = o->threads, data_seed = 1, seed = 1, min_d = o->synth.min_difficulty,
+          max_d = o->synth.max_difficulty, examples = static_cast<int64_t>(c.prompt.max_examples);
   int64_t sft_warmup = c.sft.optim.warmup_steps, rl_warmup = c.rl.optim.warmup_steps;
   int64_t reward_workers = 0, timeout_ms = 120000, retries = 4;
   double weight_decay = -1, grad_clip = -1, accuracy_weight = 1.0, format_weight = 0.1;
-  std::string mode = train_mode_name(c.mode), adv = "group", loss = "dapo", families, eval_k,
-              accuracy = "binary", judge_cache;
+  std::string mode = train_mode_name(c.mode), adv, loss = loss_aggregation_name(c.rl.aggregation),
+              families, eval_k, accuracy = "binary", judge_cache;
   bool no_autocast = false;
   const std::map<std::string, Handler> valued = {
       {"--preset", [](const std::string&) { return true; }},
@@ -250,6 +294,9 @@ int parse(int argc, char** argv, Options* o) {
       {"--max-difficulty", integer(&max_d, 1)},
       {"--families", text(&families)},
       {"--examples", integer(&examples, 0)},
+      {"--rl-split", real(&c.rl_split)},
+      {"--max-ie-frac", real(&c.max_ie_fraction)},
+      {"--clip-c", real(&c.rl.loss.clip_c)},
       {"--sft-steps", integer(&c.sft.steps, 0)},
       {"--sft-batch", integer(&c.sft.batch, 1)},
       {"--sft-lr", real(&c.sft.optim.lr)},
@@ -274,7 +321,7 @@ int parse(int argc, char** argv, Options* o) {
       {"--weight-decay", real(&weight_decay)},
       {"--grad-clip", real(&grad_clip)},
       {"--eval-problems", size(&c.eval.max_problems)},
-      {"--eval-samples", integer(&c.eval.samples, 1)},
+      {"--eval-samples", integer(&c.eval.samples, 0)},
       {"--eval-temperature", real(&c.eval.temperature)},
       {"--eval-k", text(&eval_k)},
       {"--eval-max-new", integer(&c.eval.max_new_tokens, 1)},
@@ -294,6 +341,7 @@ int parse(int argc, char** argv, Options* o) {
       {"--no-autocast", [&] { no_autocast = true; }},
       {"--dynamic-sampling", [&] { c.rl.dynamic_sampling = true; }},
       {"--no-eval-before", [&] { c.eval.before = false; }},
+      {"--no-eval-greedy", [&] { c.eval.greedy = false; }},
       {"--no-eval-after", [&] { c.eval.after = false; }},
   };
   for (size_t i = 0; i < args.size(); ++i) {
@@ -311,12 +359,19 @@ int parse(int argc, char** argv, Options* o) {
   if (!m) return usage_error("--mode: expected sft, rl or sft+rl");
   c.mode = *m;
   c.seed = static_cast<uint64_t>(seed);
-  auto a = parse_advantage_norm(adv);
-  if (!a) return usage_error("--adv-norm: expected group, batch or none");
-  c.rl.advantage_norm = *a;
   auto l = parse_loss_aggregation(loss);
   if (!l) return usage_error("--loss: expected grpo, dapo or dr_grpo");
   c.rl.aggregation = *l;
+  // Dr. GRPO removes both the per-sequence length normalisation and the division by the group's
+  // std; its aggregation alone would keep the std. Unless asked otherwise, take both.
+  if (adv.empty()) adv = *l == LossAggregation::kDrGrpo ? "none" : "group";
+  auto a = parse_advantage_norm(adv);
+  if (!a) return usage_error("--adv-norm: expected group, batch or none");
+  c.rl.advantage_norm = *a;
+  if (*l == LossAggregation::kDrGrpo && *a != AdvantageNorm::kNone) {
+    std::cerr << "note: --loss dr_grpo with --adv-norm " << adv
+              << ": Dr. GRPO itself does not divide by the std (--adv-norm none)\n";
+  }
   c.sft.optim.warmup_steps = sft_warmup;
   c.rl.optim.warmup_steps = rl_warmup;
   if (weight_decay >= 0) c.sft.optim.weight_decay = c.rl.optim.weight_decay = weight_decay;
@@ -340,7 +395,7 @@ int parse(int argc, char** argv, Options* o) {
   o->synth.seed = static_cast<uint64_t>(data_seed);
   o->synth.min_difficulty = static_cast<int>(min_d);
   o->synth.max_difficulty = static_cast<int>(max_d);
-  o->synth.families = split_commas(families);
+  if (!families.empty()) o->synth.families = split_commas(families);
   o->http.timeout_ms = static_cast<uint64_t>(timeout_ms);
   o->http.max_attempts = static_cast<size_t>(retries);
   o->in_process.judge.workers = static_cast<size_t>(reward_workers);

@@ -13,6 +13,7 @@
 #include <random>
 #include <sstream>
 
+#include "codejudge/trainer/optim.h"
 #include "codejudge/trainer/tokenizer.h"
 
 namespace codejudge::trainer {
@@ -36,14 +37,35 @@ uint64_t mix(uint64_t a, uint64_t b) {
   return z ^ (z >> 31);
 }
 
+// A problem id as a number in [0, 1) (FNV-1a): the same on every platform and seed.
+double unit_hash(const std::string& text) {
+  uint64_t hash = 0xcbf29ce484222325ull;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 0x100000001b3ull;
+  }
+  return static_cast<double>(mix(hash, 0) >> 11) / 9007199254740992.0;  // 53 bits / 2^53
+}
+
+SampleRecord sample_record(const RewardRequest& request, const RewardResult& result,
+                           const std::string& phase, int64_t step) {
+  SampleRecord rec;
+  rec.problem_id = request.problem->id;
+  rec.phase = phase;
+  rec.step = step;
+  rec.completion = request.completion;
+  rec.reward = result.reward;
+  rec.accuracy = result.accuracy;
+  rec.format = result.format;
+  rec.verdict = result.verdict;
+  rec.reason = result.reason;
+  return rec;
+}
+
 // Seeds the generators that sampling uses (CPU and, when present, CUDA).
 void seed_torch(uint64_t seed) {
   torch::manual_seed(seed);
   if (torch::cuda::is_available()) torch::cuda::manual_seed_all(seed);
-}
-
-void sync_device(const torch::Device& device) {
-  if (device.is_cuda()) torch::cuda::synchronize();
 }
 
 constexpr uint64_t kStreamSft = 1;
@@ -151,6 +173,7 @@ json TrainConfig::to_json() const {
             {"aggregation", loss_aggregation_name(rl.aggregation)},
             {"eps_low", rl.loss.eps_low},
             {"eps_high", rl.loss.eps_high},
+            {"clip_c", rl.loss.clip_c},
             {"beta", rl.loss.beta},
             {"dynamic_sampling", rl.dynamic_sampling},
             {"dynamic_sampling_rounds", rl.dynamic_sampling_rounds},
@@ -161,10 +184,13 @@ json TrainConfig::to_json() const {
             {"optim", optim_json(rl.optim)}}},
           {"eval",
            {{"max_problems", eval.max_problems},
+            {"greedy", eval.greedy},
             {"samples", eval.samples},
             {"temperature", eval.temperature},
             {"ks", eval.ks},
             {"max_new_tokens", eval.max_new_tokens}}},
+          {"rl_split", rl_split},
+          {"max_ie_fraction", max_ie_fraction},
           {"init_checkpoint", init_checkpoint},
           {"save_every", save_every}};
 }
@@ -173,7 +199,9 @@ json EvalResult::to_json() const {
   json pass = json::object();
   for (const auto& [k, v] : pass_at_k) pass["pass@" + std::to_string(k)] = v;
   return {{"problems", problems},
+          {"greedy_pass_at_1", greedy_pass_at_1 ? json(*greedy_pass_at_1) : json()},
           {"samples_per_problem", samples_per_problem},
+          {"temperature", temperature},
           {"pass_at_k", pass},
           {"format_rate", format_rate},
           {"ie_rate", ie_rate}};
@@ -214,6 +242,22 @@ std::unique_ptr<Trainer> Trainer::create(const TrainConfig& config,
     *error = "RL and evaluation need a reward client";
     return nullptr;
   }
+  if (!(config.rl_split >= 0.0 && config.rl_split < 1.0)) {
+    *error = "rl_split must be in [0, 1)";
+    return nullptr;
+  }
+  if (!(config.max_ie_fraction >= 0.0 && config.max_ie_fraction <= 1.0)) {
+    *error = "max_ie_fraction must be in [0, 1]";
+    return nullptr;
+  }
+  if (config.rl.loss.clip_c != 0.0 && !(config.rl.loss.clip_c > 1.0)) {
+    *error = "the dual-clip bound clip_c must be 0 (off) or above 1";
+    return nullptr;
+  }
+  if (config.eval.samples > 0 && !(config.eval.temperature > 0.0)) {
+    *error = "sampled evaluation needs a temperature above 0 (greedy pass@1 is always reported)";
+    return nullptr;
+  }
   if (config.rl.group_size < 1 || config.rl.prompts_per_step < 1 || config.sft.batch < 1 ||
       config.micro_batch < 1 || config.rl.updates_per_batch < 1 || config.rl.minibatches < 1) {
     *error = "batch sizes, group size, updates and minibatches must be at least 1";
@@ -233,14 +277,18 @@ std::unique_ptr<Trainer> Trainer::create(const TrainConfig& config,
       ++t->dropped_;
       continue;
     }
+    // The RL-only share is fixed by the problem's id, so every recipe and seed splits alike.
+    bool rl_only = config.rl_split > 0.0 && unit_hash(problem.id) < config.rl_split;
     std::vector<int64_t> target = target_tokens(problem);
-    if (!target.empty()) {
+    if (!rl_only && !target.empty()) {
       t->sft_prompts_.push_back(prompt);
       t->sft_targets_.push_back(std::move(target));
       t->sft_pool_.push_back(problem);
     }
-    t->train_prompts_.push_back(std::move(prompt));
-    t->train_.push_back(std::move(problem));
+    if (rl_only || config.rl_split <= 0.0) {
+      t->train_prompts_.push_back(std::move(prompt));
+      t->train_.push_back(std::move(problem));
+    }
   }
   for (auto& problem : eval) {
     std::vector<int64_t> prompt = prompt_tokens(problem, config.prompt);
@@ -257,7 +305,9 @@ std::unique_ptr<Trainer> Trainer::create(const TrainConfig& config,
     return nullptr;
   }
   if (needs_rl && config.rl.steps > 0 && t->train_.empty()) {
-    *error = "RL needs training problems that fit the context";
+    *error = config.rl_split > 0.0
+                 ? "RL needs training problems that fit the context in its rl_split share"
+                 : "RL needs training problems that fit the context";
     return nullptr;
   }
   t->begin_phase(needs_sft ? Phase::kSft
@@ -375,7 +425,10 @@ Trainer::Batch Trainer::make_batch(const std::vector<std::vector<int64_t>>& prom
     for (int64_t j = 0; j < len; ++j) {
       in[static_cast<int64_t>(i)][j] = seq[static_cast<size_t>(j)];
       out[static_cast<int64_t>(i)][j] = seq[static_cast<size_t>(j + 1)];
-      if (j >= first && valid[i]) m[static_cast<int64_t>(i)][j] = 1.0f;
+      if (j >= first && valid[i]) {
+        m[static_cast<int64_t>(i)][j] = 1.0f;
+        ++b.mask_tokens;
+      }
     }
     b.tokens += std::max<int64_t>(len, 0);
   }
@@ -387,18 +440,61 @@ Trainer::Batch Trainer::make_batch(const std::vector<std::vector<int64_t>>& prom
 
 torch::Tensor Trainer::log_probs_no_grad(Transformer& model, const Batch& batch) {
   torch::NoGradGuard no_grad;
+  AutocastGuard autocast(autocast_);  // one cast of the weights for all micro-batches
   std::vector<torch::Tensor> parts;
   int64_t n = batch.inputs.size(0);
   for (int64_t start = 0; start < n; start += config_.micro_batch) {
     int64_t len = std::min(config_.micro_batch, n - start);
-    torch::Tensor logits;
-    {
-      AutocastGuard guard(autocast_);
-      logits = model->forward(batch.inputs.narrow(0, start, len));  // [n, L, V]
-    }
-    parts.push_back(token_log_probs(logits, batch.targets.narrow(0, start, len)));
+    torch::Tensor logits = model->forward(batch.inputs.narrow(0, start, len));  // [n, L, V]
+    parts.push_back(token_log_probs(logits, batch.targets.narrow(0, start, len),
+                                    config_.rl.sampling.temperature));
   }
   return torch::cat(parts, 0);  // [N, L]
+}
+
+std::vector<RewardResult> Trainer::score(const std::vector<RewardRequest>& requests) {
+  // A sharpened policy repeats itself: judge each distinct completion of a problem once.
+  std::map<std::pair<const problems::Problem*, std::string>, size_t> index;
+  std::vector<RewardRequest> unique;
+  std::vector<size_t> which(requests.size());
+  for (size_t i = 0; i < requests.size(); ++i) {
+    auto [it, inserted] =
+        index.try_emplace({requests[i].problem, requests[i].completion}, unique.size());
+    if (inserted) unique.push_back(requests[i]);
+    which[i] = it->second;
+  }
+  std::vector<RewardResult> scored = rewards_->score(unique);
+  if (scored.size() != unique.size()) {
+    RewardResult missing;
+    missing.reason = "the reward client answered " + std::to_string(scored.size()) + " of " +
+                     std::to_string(unique.size()) + " requests";
+    scored.assign(unique.size(), missing);
+  }
+  judged_ += unique.size();
+  std::vector<RewardResult> out;
+  out.reserve(requests.size());
+  for (size_t i = 0; i < requests.size(); ++i) out.push_back(scored[which[i]]);
+  return out;
+}
+
+std::string Trainer::check_ie(const std::string& where, size_t null_rewards, size_t total,
+                              const std::string& first_reason) const {
+  if (null_rewards == 0 || total == 0) return "";
+  double fraction = static_cast<double>(null_rewards) / static_cast<double>(total);
+  std::ostringstream text;
+  text << where << ": " << null_rewards << " of " << total
+       << " rewards were null (an internal error of the judge or the reward servers, "
+       << static_cast<int>(std::lround(fraction * 1000.0)) / 10.0
+       << "%); first reason: " << (first_reason.empty() ? "none given" : first_reason);
+  if (fraction <= config_.max_ie_fraction) {
+    std::cerr << "warning: " << text.str() << " (masked; --max-ie-frac " << config_.max_ie_fraction
+              << ")\n";
+    return "";
+  }
+  text << ". Aborted: more than --max-ie-frac " << config_.max_ie_fraction
+       << " of the rewards failed, so the run would learn from our failures. Check the host "
+          "with `codejudge doctor` (root, cgroup v2, toolchains) or the reward servers' logs.";
+  return text.str();
 }
 
 json Trainer::step() {
@@ -412,7 +508,9 @@ json Trainer::step() {
   ++phase_step_;
   ++global_step_;
   metrics["step"] = global_step_;
+  std::string abort = metrics.value("ie_abort", "");
   record(metrics);
+  if (!abort.empty()) throw TrainingAborted(abort);
   if (phase_ == Phase::kSft && phase_step_ >= config_.sft.steps) {
     bool rl_next = config_.mode == TrainMode::kSftRl && config_.rl.steps > 0;
     begin_phase(rl_next ? Phase::kRl : Phase::kDone);
@@ -434,36 +532,37 @@ json Trainer::sft_step() {
     targets.push_back(sft_targets_[i]);
   }
   Batch batch = make_batch(prompts, targets, std::vector<bool>(picks.size(), true));
-  double target_tokens = batch.mask.sum().item<double>();
+  auto target_tokens = static_cast<double>(batch.mask_tokens);
   optimizer_->zero_grad();
-  double loss_sum = 0.0;
-  int64_t n = batch.inputs.size(0);
-  for (int64_t s = 0; s < n; s += config_.micro_batch) {
-    int64_t len = std::min(config_.micro_batch, n - s);
-    torch::Tensor logits;
-    {
-      AutocastGuard guard(autocast_);
-      logits = model_->forward(batch.inputs.narrow(0, s, len));  // [len, L, V]
+  torch::Tensor loss_sum = torch::zeros({}, torch::TensorOptions(torch::kFloat).device(device_));
+  torch::Tensor grad_norm;
+  {
+    AutocastGuard autocast(autocast_);  // the weights are cast once for the whole step
+    int64_t n = batch.inputs.size(0);
+    for (int64_t s = 0; s < n; s += config_.micro_batch) {
+      int64_t len = std::min(config_.micro_batch, n - s);
+      torch::Tensor logits = model_->forward(batch.inputs.narrow(0, s, len));         // [len, L, V]
+      torch::Tensor logp = token_log_probs(logits, batch.targets.narrow(0, s, len));  // [len, L]
+      // Token-level mean over the whole batch: each micro-batch adds its share.
+      torch::Tensor loss =
+          -(logp * batch.mask.narrow(0, s, len)).sum() / std::max(target_tokens, 1.0);
+      {
+        AutocastGuard backward_in_fp32(false);
+        loss.backward();
+      }
+      loss_sum += loss.detach();
     }
-    torch::Tensor logp = token_log_probs(logits, batch.targets.narrow(0, s, len));  // [len, L]
-    // Token-level mean over the whole batch: each micro-batch adds its share.
-    torch::Tensor loss =
-        -(logp * batch.mask.narrow(0, s, len)).sum() / std::max(target_tokens, 1.0);
-    loss.backward();
-    loss_sum += loss.item<double>();
+    grad_norm = clip_grad_norm(model_->parameters(), config_.sft.optim.grad_clip);
   }
-  double grad_norm =
-      config_.sft.optim.grad_clip > 0
-          ? torch::nn::utils::clip_grad_norm_(model_->parameters(), config_.sft.optim.grad_clip)
-          : 0.0;
-  optimizer_->step();
-  sync_device(device_);
+  adamw_step(*optimizer_);
+  // The step's only host sync: its two numbers.
+  torch::Tensor stats = torch::stack({loss_sum, grad_norm.to(torch::kFloat)}).to(torch::kCPU);
   double elapsed = seconds_since(start);
   return {{"phase", "sft"},
           {"phase_step", phase_step_ + 1},
           {"lr", lr},
-          {"loss", loss_sum},
-          {"grad_norm", grad_norm},
+          {"loss", stats[0].item<double>()},
+          {"grad_norm", stats[1].item<double>()},
           {"target_tokens", target_tokens},
           {"tokens", batch.tokens},
           {"time_update_s", elapsed},
@@ -476,17 +575,21 @@ json Trainer::rl_step() {
   auto step_start = Clock::now();
   double time_gen = 0.0, time_reward = 0.0;
   int64_t generated_tokens = 0;
+  size_t judged_before = judged_;
 
   // Sample and score, in rounds when dynamic sampling keeps asking for groups with signal.
   std::vector<size_t> group_problem;              // per kept group: index into train_
   std::vector<std::vector<int64_t>> completions;  // per kept row
   std::vector<RewardResult> results;              // per kept row
-  size_t groups_seen = 0, zero_var_seen = 0, rows_seen = 0, ie_seen = 0;
+  size_t groups_seen = 0, zero_var_seen = 0, rows_seen = 0, ie_seen = 0, truncated = 0;
+  int64_t rounds_run = 0;
+  std::string first_ie_reason;
   std::vector<double> all_rewards, all_accuracy, all_format, all_lengths;
   std::vector<SampleRecord> step_samples;
   int64_t rounds = rl.dynamic_sampling ? std::max<int64_t>(1, rl.dynamic_sampling_rounds) : 1;
   for (int64_t round = 0; round < rounds; ++round) {
     if (static_cast<int64_t>(group_problem.size()) >= rl.prompts_per_step) break;
+    ++rounds_run;
     std::vector<size_t> picks =
         draw_indices(train_.size(), rl.prompts_per_step,
                      mix(kStreamRl, static_cast<uint64_t>(round)), phase_step_);
@@ -497,8 +600,7 @@ json Trainer::rl_step() {
     auto t0 = Clock::now();
     model_->eval();
     Generation gen = generate(model_, prompts, g, rl.sampling, autocast_);
-    sync_device(device_);
-    time_gen += seconds_since(t0);
+    time_gen += seconds_since(t0);  // generate() ends by copying the tokens to the host
     generated_tokens += gen.generated_tokens;
 
     auto t1 = Clock::now();
@@ -507,7 +609,7 @@ json Trainer::rl_step() {
       requests.push_back({&train_[picks[r / static_cast<size_t>(g)]],
                           Tokenizer::decode(gen.completions[r]), "python"});
     }
-    std::vector<RewardResult> scored = rewards_->score(requests);
+    std::vector<RewardResult> scored = score(requests);
     time_reward += seconds_since(t1);
 
     std::vector<float> r_values;
@@ -519,24 +621,16 @@ json Trainer::rl_step() {
       ++rows_seen;
       if (!res.reward) {
         ++ie_seen;
+        if (first_ie_reason.empty()) first_ie_reason = res.reason;
       } else {
         all_rewards.push_back(*res.reward);
         all_accuracy.push_back(res.accuracy);
         all_format.push_back(res.format);
       }
       all_lengths.push_back(static_cast<double>(gen.completions[r].size()));
+      truncated += gen.finished[r] ? 0 : 1;
       if (round == 0 && step_samples.size() < 4 && r % static_cast<size_t>(g) == 0) {
-        SampleRecord rec;
-        rec.problem_id = requests[r].problem->id;
-        rec.phase = "rl";
-        rec.step = global_step_ + 1;
-        rec.completion = requests[r].completion;
-        rec.reward = res.reward;
-        rec.accuracy = res.accuracy;
-        rec.format = res.format;
-        rec.verdict = res.verdict;
-        rec.reason = res.reason;
-        step_samples.push_back(std::move(rec));
+        step_samples.push_back(sample_record(requests[r], res, "rl", global_step_ + 1));
       }
     }
     torch::Tensor rewards_t = torch::tensor(r_values);
@@ -581,21 +675,33 @@ json Trainer::rl_step() {
                                                static_cast<double>(all_accuracy.size())},
       {"format_rate", mean_of(all_format)},
       {"completion_len", mean_of(all_lengths)},
+      {"truncated_frac",
+       rows_seen ? static_cast<double>(truncated) / static_cast<double>(rows_seen) : 0.0},
       {"zero_var_frac",
        groups_seen ? static_cast<double>(zero_var_seen) / static_cast<double>(groups_seen) : 0.0},
       {"ie_frac", rows_seen ? static_cast<double>(ie_seen) / static_cast<double>(rows_seen) : 0.0},
       {"groups_used", group_problem.size()},
+      {"rounds", rounds_run},
+      {"judged", judged_ - judged_before},
       {"time_gen_s", time_gen},
       {"time_reward_s", time_reward},
       {"gen_tokens_per_s", static_cast<double>(generated_tokens) / std::max(time_gen, 1e-9)}};
   double lr = apply_lr(rl.optim, rl.steps);
   metrics["lr"] = lr;
+  std::string abort =
+      check_ie("RL step " + std::to_string(global_step_ + 1), ie_seen, rows_seen, first_ie_reason);
+  if (!abort.empty()) {
+    metrics["ie_abort"] = abort;
+    return metrics;  // no update from a batch our own failures shaped
+  }
 
   auto t2 = Clock::now();
   int64_t rows = static_cast<int64_t>(completions.size());
-  double loss_total = 0.0, clip_total = 0.0, kl_total = 0.0, entropy_total = 0.0, grad_norm = 0.0;
-  int64_t loss_terms = 0;
+  // Per optimizer step, on the device: [loss, clip, dual clip, kl, entropy, tokens, grad norm]
+  // sums, copied to the host once at the end of the step.
+  std::vector<torch::Tensor> stats;
   int64_t train_tokens = 0;
+  const double temperature = rl.sampling.temperature > 0.0 ? rl.sampling.temperature : 1.0;
   if (rows > 0) {
     std::vector<float> r_values;
     std::vector<int64_t> r_valid;
@@ -638,56 +744,72 @@ json Trainer::rl_step() {
         torch::Tensor mask = batch.mask.index_select(0, idx);        // [M, L]
         torch::Tensor adv = advantages.index_select(0, idx);         // [M]
         torch::Tensor weights = token_weights(mask, rl.aggregation, rl.sampling.max_new_tokens);
-        double mask_tokens = mask.sum().item<double>();
         optimizer_->zero_grad();
-        double mb_loss = 0.0, mb_clip = 0.0, mb_kl = 0.0, mb_entropy = 0.0;
-        for (int64_t s = 0; s < mb_rows; s += config_.micro_batch) {
-          int64_t len = std::min(config_.micro_batch, mb_rows - s);
-          torch::Tensor logits;
-          {
-            AutocastGuard guard(autocast_);
-            logits = model_->forward(inputs.narrow(0, s, len));  // [len, L, V]
-          }
-          torch::Tensor m = mask.narrow(0, s, len);
-          torch::Tensor logp = token_log_probs(logits, targets.narrow(0, s, len));  // [len, L]
-          torch::Tensor sub_idx = idx.narrow(0, s, len);
-          torch::Tensor old = several_updates ? old_logp.index_select(0, sub_idx) : logp.detach();
-          torch::Tensor ref =
-              ref_logp.defined() ? ref_logp.index_select(0, sub_idx) : torch::Tensor();
-          PolicyLoss pl = policy_loss(logp, old, ref, adv.narrow(0, s, len), m,
-                                      weights.narrow(0, s, len), rl.loss);
-          pl.loss.backward();
-          double tokens = m.sum().item<double>();
-          mb_loss += pl.loss.item<double>();
-          mb_clip += pl.clip_fraction * tokens;
-          mb_kl += pl.kl_mean * tokens;
-          {
+        std::vector<torch::Tensor> sums;  // [loss, clip, dual, kl, entropy, tokens] per micro
+        torch::Tensor grad_norm;
+        {
+          AutocastGuard autocast(autocast_);  // the weights are cast once per optimizer step
+          for (int64_t s = 0; s < mb_rows; s += config_.micro_batch) {
+            int64_t len = std::min(config_.micro_batch, mb_rows - s);
+            torch::Tensor logits = model_->forward(inputs.narrow(0, s, len));  // [len, L, V]
+            torch::Tensor m = mask.narrow(0, s, len);
+            torch::Tensor logp =
+                token_log_probs(logits, targets.narrow(0, s, len), temperature);  // [len, L]
+            torch::Tensor sub_idx = idx.narrow(0, s, len);
+            torch::Tensor old = several_updates ? old_logp.index_select(0, sub_idx) : logp.detach();
+            torch::Tensor ref =
+                ref_logp.defined() ? ref_logp.index_select(0, sub_idx) : torch::Tensor();
+            PolicyLoss pl = policy_loss(logp, old, ref, adv.narrow(0, s, len), m,
+                                        weights.narrow(0, s, len), rl.loss);
+            {
+              AutocastGuard backward_in_fp32(false);
+              pl.loss.backward();
+            }
             torch::NoGradGuard no_grad;
-            mb_entropy += (token_entropy(logits.detach()) * m).sum().item<double>();
+            torch::Tensor entropy = (token_entropy(logits.detach(), temperature) * m).sum();
+            sums.push_back(torch::stack({pl.loss.detach(), pl.clip_fraction * pl.tokens,
+                                         pl.dual_clip_fraction * pl.tokens, pl.kl_mean * pl.tokens,
+                                         entropy, pl.tokens}));
+            train_tokens += len * inputs.size(1);
           }
-          train_tokens += len * inputs.size(1);
+          grad_norm = clip_grad_norm(model_->parameters(), rl.optim.grad_clip);
         }
-        if (rl.optim.grad_clip > 0) {
-          grad_norm = torch::nn::utils::clip_grad_norm_(model_->parameters(), rl.optim.grad_clip);
-        }
-        optimizer_->step();
-        double denom = std::max(mask_tokens, 1.0);
-        loss_total += mb_loss;
-        clip_total += mb_clip / denom;
-        kl_total += mb_kl / denom;
-        entropy_total += mb_entropy / denom;
-        ++loss_terms;
+        adamw_step(*optimizer_);
+        stats.push_back(torch::cat({torch::stack(sums).sum(0), grad_norm.view({1})}));
       }
     }
   }
-  sync_device(device_);
+  json loss = json(), clip = 0.0, dual = 0.0, kl = json(), entropy = 0.0, grad_norm = 0.0;
+  if (!stats.empty()) {
+    torch::Tensor all = torch::stack(stats).to(torch::kCPU).to(torch::kDouble);  // [S, 7]
+    auto a = all.accessor<double, 2>();
+    double loss_sum = 0, clip_sum = 0, dual_sum = 0, kl_sum = 0, ent_sum = 0, tokens = 0,
+           norm_sum = 0;
+    for (int64_t i = 0; i < all.size(0); ++i) {
+      loss_sum += a[i][0];
+      clip_sum += a[i][1];
+      dual_sum += a[i][2];
+      kl_sum += a[i][3];
+      ent_sum += a[i][4];
+      tokens += a[i][5];
+      norm_sum += a[i][6];
+    }
+    auto steps = static_cast<double>(all.size(0));
+    tokens = std::max(tokens, 1.0);
+    loss = loss_sum / steps;
+    clip = clip_sum / tokens;
+    dual = dual_sum / tokens;
+    if (reference_) kl = kl_sum / tokens;
+    entropy = ent_sum / tokens;
+    grad_norm = norm_sum / steps;
+  }
   double time_update = seconds_since(t2);
   double total = seconds_since(step_start);
-  double terms = static_cast<double>(std::max<int64_t>(loss_terms, 1));
-  metrics["loss"] = loss_terms ? json(loss_total / terms) : json();
-  metrics["clip_frac"] = clip_total / terms;
-  metrics["kl"] = reference_ ? json(kl_total / terms) : json();
-  metrics["entropy"] = entropy_total / terms;
+  metrics["loss"] = loss;
+  metrics["clip_frac"] = clip;
+  metrics["dual_clip_frac"] = dual;
+  metrics["kl"] = kl;
+  metrics["entropy"] = entropy;
   metrics["grad_norm"] = grad_norm;
   metrics["time_update_s"] = time_update;
   metrics["time_step_s"] = total;
@@ -700,67 +822,81 @@ json Trainer::rl_step() {
 EvalResult Trainer::evaluate(const std::string& label) {
   EvalResult out;
   const EvalConfig& ec = config_.eval;
-  int64_t n = ec.temperature <= 0.0 ? 1 : std::max<int64_t>(1, ec.samples);
   size_t count = eval_.size();
   if (ec.max_problems > 0) count = std::min(count, ec.max_problems);
   out.problems = count;
-  out.samples_per_problem = n;
   if (count == 0 || rewards_ == nullptr) return out;
-  SamplingOptions sampling;
-  sampling.temperature = ec.temperature;
-  sampling.max_new_tokens = ec.max_new_tokens;
   model_->eval();
-  std::vector<int64_t> correct(count, 0);
-  std::vector<double> formats;
-  size_t ie = 0;
-  int64_t batch_prompts = std::max<int64_t>(1, ec.batch_prompts);
-  for (size_t begin = 0; begin < count; begin += static_cast<size_t>(batch_prompts)) {
-    size_t end = std::min(count, begin + static_cast<size_t>(batch_prompts));
-    std::vector<std::vector<int64_t>> prompts(eval_prompts_.begin() + static_cast<long>(begin),
-                                              eval_prompts_.begin() + static_cast<long>(end));
-    // The same seed for every evaluation, so before and after differ only by the weights.
-    seed_torch(mix(mix(config_.seed, kStreamEval), begin));
-    Generation gen = generate(model_, prompts, n, sampling, autocast_);
-    std::vector<RewardRequest> requests;
-    for (size_t r = 0; r < gen.completions.size(); ++r) {
-      requests.push_back({&eval_[begin + r / static_cast<size_t>(n)],
-                          Tokenizer::decode(gen.completions[r]), "python"});
-    }
-    std::vector<RewardResult> scored = rewards_->score(requests);
-    for (size_t r = 0; r < scored.size(); ++r) {
-      size_t problem = begin + r / static_cast<size_t>(n);
-      const RewardResult& res = scored[r];
-      if (!res.reward) ++ie;
-      formats.push_back(res.format);
-      if (res.reward && res.accuracy >= 1.0) ++correct[problem];
-      if (out.samples.size() < config_.report_samples && r % static_cast<size_t>(n) == 0) {
-        SampleRecord rec;
-        rec.problem_id = eval_[problem].id;
-        rec.phase = label;
-        rec.step = global_step_;
-        rec.completion = requests[r].completion;
-        rec.reward = res.reward;
-        rec.accuracy = res.accuracy;
-        rec.format = res.format;
-        rec.verdict = res.verdict;
-        rec.reason = res.reason;
-        out.samples.push_back(std::move(rec));
+  size_t completions = 0, ie = 0;
+  std::string first_ie_reason;
+  std::vector<double> greedy_formats, sampled_formats;
+  // One pass over the problems with n completions each at `temperature`; returns the number of
+  // correct completions per problem.
+  auto run_pass = [&](int64_t n, double temperature, uint64_t stream, bool keep_samples,
+                      std::vector<double>* formats) {
+    SamplingOptions sampling;
+    sampling.temperature = temperature;
+    sampling.max_new_tokens = ec.max_new_tokens;
+    std::vector<int64_t> correct(count, 0);
+    int64_t batch_prompts = std::max<int64_t>(1, ec.batch_prompts);
+    for (size_t begin = 0; begin < count; begin += static_cast<size_t>(batch_prompts)) {
+      size_t end = std::min(count, begin + static_cast<size_t>(batch_prompts));
+      std::vector<std::vector<int64_t>> prompts(eval_prompts_.begin() + static_cast<long>(begin),
+                                                eval_prompts_.begin() + static_cast<long>(end));
+      // The same seed for every evaluation, so before and after differ only by the weights.
+      seed_torch(mix(mix(config_.seed, stream), begin));
+      Generation gen = generate(model_, prompts, n, sampling, autocast_);
+      std::vector<RewardRequest> requests;
+      for (size_t r = 0; r < gen.completions.size(); ++r) {
+        requests.push_back({&eval_[begin + r / static_cast<size_t>(n)],
+                            Tokenizer::decode(gen.completions[r]), "python"});
+      }
+      std::vector<RewardResult> scored = score(requests);
+      for (size_t r = 0; r < scored.size(); ++r) {
+        size_t problem = begin + r / static_cast<size_t>(n);
+        const RewardResult& res = scored[r];
+        ++completions;
+        if (!res.reward) {
+          ++ie;
+          if (first_ie_reason.empty()) first_ie_reason = res.reason;
+        }
+        formats->push_back(res.format);
+        if (res.reward && res.accuracy >= 1.0) ++correct[problem];
+        if (keep_samples && out.samples.size() < config_.report_samples &&
+            r % static_cast<size_t>(n) == 0) {
+          out.samples.push_back(sample_record(requests[r], res, label, global_step_));
+        }
       }
     }
-  }
-  for (int64_t k : ec.ks) {
-    if (k < 1 || k > n) continue;
+    return correct;
+  };
+  bool sampled = ec.samples > 0 && ec.temperature > 0.0;
+  if (ec.greedy) {
+    std::vector<int64_t> correct = run_pass(1, 0.0, kStreamEval, true, &greedy_formats);
     double sum = 0.0;
-    for (int64_t c : correct) sum += pass_at_k(n, c, k);
-    out.pass_at_k[k] = sum / static_cast<double>(count);
+    for (int64_t c : correct) sum += static_cast<double>(c);
+    out.greedy_pass_at_1 = sum / static_cast<double>(count);
   }
-  out.format_rate = mean_of(formats);
-  out.ie_rate =
-      formats.empty() ? 0.0 : static_cast<double>(ie) / static_cast<double>(formats.size());
+  if (sampled) {
+    int64_t n = ec.samples;
+    out.samples_per_problem = n;
+    out.temperature = ec.temperature;
+    std::vector<int64_t> correct =
+        run_pass(n, ec.temperature, mix(kStreamEval, 1), !ec.greedy, &sampled_formats);
+    for (int64_t k : ec.ks) {
+      if (k < 1 || k > n) continue;
+      double sum = 0.0;
+      for (int64_t c : correct) sum += pass_at_k(n, c, k);
+      out.pass_at_k[k] = sum / static_cast<double>(count);
+    }
+  }
+  out.format_rate = mean_of(sampled ? sampled_formats : greedy_formats);
+  out.ie_rate = completions ? static_cast<double>(ie) / static_cast<double>(completions) : 0.0;
   json rec = out.to_json();
   rec["phase"] = "eval";
   rec["label"] = label;
   rec["step"] = global_step_;
+  if (out.greedy_pass_at_1) rec["greedy_pass@1"] = *out.greedy_pass_at_1;
   for (const auto& [k, v] : out.pass_at_k) rec["pass@" + std::to_string(k)] = v;
   evals_.push_back(rec);
   record(rec);
@@ -770,6 +906,8 @@ EvalResult Trainer::evaluate(const std::string& label) {
     for (const SampleRecord& s : out.samples)
       samples << s.to_json().dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
   }
+  std::string abort = check_ie("evaluation " + label, ie, completions, first_ie_reason);
+  if (!abort.empty()) throw TrainingAborted(abort);
   return out;
 }
 
@@ -908,12 +1046,12 @@ int Trainer::run(std::string* error) {
 
   auto print_eval = [](const std::string& label, const EvalResult& r) {
     std::cerr << label << ":";
-    for (const auto& [k, v] : r.pass_at_k) std::cerr << " pass@" << k << " " << v;
+    if (r.greedy_pass_at_1) std::cerr << " greedy pass@1 " << *r.greedy_pass_at_1;
+    for (const auto& [k, v] : r.pass_at_k)
+      std::cerr << " pass@" << k << " " << v << " (n=" << r.samples_per_problem
+                << ", T=" << r.temperature << ")";
     std::cerr << " format " << r.format_rate << " (" << r.problems << " problems)\n";
   };
-  if (!resumed && config_.eval.before && rewards_)
-    print_eval("eval before", evaluate("eval_before"));
-
   int64_t total_steps = (config_.mode != TrainMode::kRl ? config_.sft.steps : 0) +
                         (config_.mode != TrainMode::kSft ? config_.rl.steps : 0);
   ProgressBar bar(config_.progress);
@@ -924,26 +1062,38 @@ int Trainer::run(std::string* error) {
     if (!save_checkpoint((checkpoints / name).string(), err)) return false;
     return write_text(checkpoints / "latest", std::string(name) + "\n", err);
   };
-  while (phase_ != Phase::kDone) {
-    Phase before = phase_;
-    int64_t phase_total = before == Phase::kSft ? config_.sft.steps : config_.rl.steps;
-    json m = step();
-    bar.update(phase_name(before), m.value("phase_step", int64_t{0}), phase_total, m, global_step_,
-               total_steps);
-    if (config_.save_every > 0 && global_step_ % config_.save_every == 0 && !save(error)) return 2;
-    if (before == Phase::kSft && phase_ == Phase::kRl && config_.eval.after && rewards_) {
-      // SFT alone against SFT then RL, in one run: the same held-out problems, same seed.
-      bar.finish();
-      print_eval("eval after sft", evaluate("eval_after_sft"));
+  try {
+    if (!resumed && config_.eval.before && rewards_)
+      print_eval("eval before", evaluate("eval_before"));
+    while (phase_ != Phase::kDone) {
+      Phase before = phase_;
+      int64_t phase_total = before == Phase::kSft ? config_.sft.steps : config_.rl.steps;
+      json m = step();
+      bar.update(phase_name(before), m.value("phase_step", int64_t{0}), phase_total, m,
+                 global_step_, total_steps);
+      if (config_.save_every > 0 && global_step_ % config_.save_every == 0 && !save(error))
+        return 2;
+      if (before == Phase::kSft && phase_ == Phase::kRl && config_.eval.after && rewards_) {
+        // SFT alone against SFT then RL, in one run: the same held-out problems, same seed.
+        bar.finish();
+        print_eval("eval after sft", evaluate("eval_after_sft"));
+      }
+      if (config_.eval.every > 0 && global_step_ % config_.eval.every == 0 &&
+          phase_ != Phase::kDone) {
+        evaluate("eval_step");
+      }
+      if (global_step_ % 10 == 0) write_report();
     }
-    if (config_.eval.every > 0 && global_step_ % config_.eval.every == 0 &&
-        phase_ != Phase::kDone) {
-      evaluate("eval_step");
-    }
-    if (global_step_ % 10 == 0) write_report();
+    bar.finish();
+    if (config_.eval.after && rewards_) print_eval("eval after", evaluate("eval_after"));
+  } catch (const TrainingAborted& e) {
+    // No checkpoint of this state (its last step learned nothing); --resume goes back to the
+    // last one saved. The report shows the run up to here.
+    bar.finish();
+    write_report();
+    *error = e.what();
+    return 3;
   }
-  bar.finish();
-  if (config_.eval.after && rewards_) print_eval("eval after", evaluate("eval_after"));
   if (config_.save_final && !save(error)) return 2;
   write_report();
   if (config_.write_outputs) std::cerr << "report: " << (dir / "report.html").string() << "\n";

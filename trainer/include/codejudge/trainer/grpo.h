@@ -1,5 +1,6 @@
 // GRPO pieces as pure tensor functions, each checked against hand-computed values in
-// tests/trainer/grpo_test.cpp.
+// tests/trainer/trainer_unit_test.cpp. None of them waits for the device: metrics come back as
+// tensors, and the trainer copies them to the host once per step.
 //
 // Shapes: N samples (groups of G consecutive rows), T completion positions.
 #pragma once
@@ -45,36 +46,58 @@ torch::Tensor zero_variance_groups(const torch::Tensor& rewards, const torch::Te
                                    int64_t group_size);
 
 // mask: [N, T] float (1 on completion tokens of valid samples). Returns [N, T] weights w such
-// that the aggregated loss is sum(w * per_token_loss).
+// that the aggregated loss is sum(w * per_token_loss). dr_grpo is meant with AdvantageNorm::kNone
+// (Dr. GRPO drops both the length and the std normalisation); codejudge-train implies it.
 torch::Tensor token_weights(const torch::Tensor& mask, LossAggregation aggregation,
                             int64_t max_completion_tokens);
 
 struct PolicyLossOptions {
   double eps_low = 0.2;    // ratio floor 1 - eps_low
   double eps_high = 0.28;  // ratio ceiling 1 + eps_high (DAPO's clip-higher)
-  double beta = 0.0;       // weight of the k3 KL to the reference policy; 0: off
+  // Dual clip (verl's clip_ratio_c): with a negative advantage the loss of a token is at most
+  // -A * clip_c, however far its ratio has grown. 0: off; else it must exceed 1.
+  double clip_c = 3.0;
+  double beta = 0.0;  // weight of the k3 KL to the reference policy; 0: off
 };
 
+// log(ratio) and the KL's log difference are clamped to [-20, 20] before exp (as verl does), so
+// one token whose probability collapsed cannot overflow the loss; k3 is clamped to [-10, 10].
+constexpr double kLogRatioClamp = 20.0;
+constexpr double kKlClamp = 10.0;
+
 struct PolicyLoss {
-  torch::Tensor loss;          // scalar, differentiable: sum(weights * per-token loss)
-  torch::Tensor per_token;     // [N, T] -min(r A, clip(r) A) + beta * k3, before weighting
-  double clip_fraction = 0.0;  // share of masked tokens where the clip was active
-  double kl_mean = 0.0;        // mean k3 over masked tokens (0 without a reference)
-  double ratio_mean = 0.0;
+  torch::Tensor loss;       // scalar, differentiable: sum(weights * per-token loss)
+  torch::Tensor per_token;  // [N, T] the clipped policy loss + beta * k3, before weighting
+  // Scalars over the masked tokens, detached, on the loss's device:
+  torch::Tensor clip_fraction;       // share where the ratio clip was active (verl's pg_clipfrac)
+  torch::Tensor dual_clip_fraction;  // share where the dual clip was active (A < 0)
+  torch::Tensor kl_mean;             // mean k3 (0 without a reference)
+  torch::Tensor ratio_mean;
+  torch::Tensor tokens;  // number of masked tokens
 };
 
 // logp, old_logp, ref_logp: [N, T] log-probabilities of the sampled tokens under the current,
 // sampling-time and reference policies (ref_logp undefined when beta is 0); advantages [N];
-// mask, weights [N, T]. k3 = exp(ref - logp) - (ref - logp) - 1.
+// mask, weights [N, T]. Per token, with r = exp(clamp(logp - old_logp)):
+//   l = max(-A r, -A clip(r, 1 - eps_low, 1 + eps_high)), then min(l, -A clip_c) where A < 0;
+//   plus beta * k3 with k3 = exp(ref - logp) - (ref - logp) - 1.
 PolicyLoss policy_loss(const torch::Tensor& logp, const torch::Tensor& old_logp,
                        const torch::Tensor& ref_logp, const torch::Tensor& advantages,
                        const torch::Tensor& mask, const torch::Tensor& weights,
                        const PolicyLossOptions& options);
 
-// logits: [N, T, V]; targets: [N, T] int64. Returns [N, T] log p(target) in float32.
-torch::Tensor token_log_probs(const torch::Tensor& logits, const torch::Tensor& targets);
+// logits: [N, T, V]; targets: [N, T] int64. Returns [N, T] log p(target) in float32 under
+// softmax(logits / temperature): the distribution the tokens were sampled from, as TRL's
+// GRPOTrainer computes it (temperature <= 0, greedy, counts as 1).
+torch::Tensor token_log_probs(const torch::Tensor& logits, const torch::Tensor& targets,
+                              double temperature = 1.0);
 
-// logits: [N, T, V] -> [N, T] entropy of each position's distribution, in float32.
-torch::Tensor token_entropy(const torch::Tensor& logits);
+// logits: [N, T, V] -> [N, T] entropy of each position's softmax(logits / temperature), float32.
+torch::Tensor token_entropy(const torch::Tensor& logits, double temperature = 1.0);
+
+// Scales the gradients of `parameters` so their global L2 norm is at most max_norm (as
+// torch.nn.utils.clip_grad_norm_ does) and returns the norm before clipping as a scalar tensor on
+// the gradients' device, without waiting for it.
+torch::Tensor clip_grad_norm(const std::vector<torch::Tensor>& parameters, double max_norm);
 
 }  // namespace codejudge::trainer

@@ -86,15 +86,20 @@ class TransformerImpl : public torch::nn::Module {
  public:
   explicit TransformerImpl(const ModelConfig& config);
 
-  // tokens: [B, T] int64 at positions 0..T-1 -> logits [B, T, V] (float32 unless autocast).
+  // tokens: [B, T] int64 at positions 0..T-1 -> logits [B, T, V], always float32 (the output
+  // layer runs outside autocast: log-probabilities need the logits' full precision).
   // Causal, so right padding never changes the logits of the positions before it.
   torch::Tensor forward(const torch::Tensor& tokens);
 
   // Incremental decoding. tokens, positions: [B, T] int64; valid: [B, T] bool (false for left
-  // padding). Appends to the cache and returns logits [B, T, V]. The cache must have room.
+  // padding). Appends to the cache and returns float32 logits [B, T, V]. The cache must have
+  // room; positions must be below the context.
   torch::Tensor forward_cached(const torch::Tensor& tokens, const torch::Tensor& positions,
                                const torch::Tensor& valid, KVCache& cache);
 
+  // capacity: cache columns per row. Rows are left-padded, so a batch of prompts of different
+  // lengths may need more columns than the context (the longest prompt plus the most new
+  // tokens any row may take); each row's positions still stay below the context.
   KVCache make_cache(int64_t batch, int64_t capacity) const;
 
   const ModelConfig& config() const { return config_; }
@@ -117,7 +122,11 @@ TORCH_MODULE(Transformer);
 // "cpu", "cuda", "cuda:1" or "auto" (CUDA when available).
 std::optional<torch::Device> parse_device(const std::string& name, std::string* error);
 
-// bf16 autocast for the forward passes on CUDA; a no-op on CPU (which stays fp32).
+// Sets bf16 autocast on CUDA to `enabled` for its scope and restores the previous setting after.
+// Autocast caches the bf16 copies of the weights until the outermost guard ends: hold one guard
+// per generate() and per optimizer step (so each weight is cast once, not once per token or
+// micro-batch), and never across optimizer.step(). Inside one, AutocastGuard(false) pauses
+// autocast (for backward) without dropping the cache. A no-op on CPU, which stays fp32.
 class AutocastGuard {
  public:
   explicit AutocastGuard(bool enabled);
@@ -126,7 +135,8 @@ class AutocastGuard {
   AutocastGuard& operator=(const AutocastGuard&) = delete;
 
  private:
-  bool enabled_;
+  bool active_ = false;    // this guard changed the state
+  bool previous_ = false;  // the setting to restore
 };
 
 // Which attention kernel this build uses: "sdpa" or "manual".

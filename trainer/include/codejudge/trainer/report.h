@@ -37,9 +37,18 @@ struct ReportData {
 
 std::string render_report_html(const ReportData& data);
 
-// One SVG line chart of metric `key` against "step" over the records that have it.
+// One line of a chart: metric `key` against "step" over the records of `phase` that have it.
+struct ChartSeries {
+  std::string label;  // legend text
+  std::string key;
+  std::string phase;  // "sft", "rl" or "eval"; empty: any training step (not evaluations)
+  std::string color;  // CSS colour
+};
+
+// An SVG line chart of the series (evaluations drawn as points, being few). A dashed line marks
+// `phase_change_step` (where RL started after SFT) when it is above 0.
 std::string svg_chart(const std::string& title, const std::vector<nlohmann::json>& records,
-                      const std::string& key);
+                      const std::vector<ChartSeries>& series, double phase_change_step = 0);
 
 // "[rl] 12/100 |#####-----| reward 0.43 pass 0.31 tok/s 12.3k ETA 1m23s" on stderr: redrawn in
 // place on a terminal, one line every few seconds otherwise.

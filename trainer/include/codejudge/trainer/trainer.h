@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -69,10 +70,13 @@ struct RlConfig {
   OptimConfig optim{1e-4, 0.1, 5, 0.0, 0.9, 0.95, 1e-8, 1.0};
 };
 
+// Evaluation on the held-out problems: greedy pass@1 and, from `samples` completions per problem
+// at `temperature`, the unbiased pass@k for each k in ks (sampled pass@1 is what RL moves first).
 struct EvalConfig {
   size_t max_problems = 0;        // 0: all held-out problems
-  int64_t samples = 1;            // n per problem
-  double temperature = 0.0;       // 0: greedy (then samples is 1)
+  bool greedy = true;             // greedy pass@1
+  int64_t samples = 8;            // n per problem for the sampled pass@k; 0: greedy only
+  double temperature = 1.0;       // of the sampled completions (> 0)
   std::vector<int64_t> ks = {1};  // pass@k for each k <= samples
   int64_t max_new_tokens = 256;
   int64_t batch_prompts = 32;  // prompts per generate() call
@@ -91,6 +95,12 @@ struct TrainConfig {
   uint64_t seed = 1;
   int64_t micro_batch = 16;  // rows per forward/backward (gradient accumulation above it)
   PromptOptions prompt;
+  // Share of the training problems kept for RL only: SFT never trains on them, so RL samples
+  // prompts the policy has not memorised (groups with reward variance). 0: both use them all.
+  double rl_split = 0.0;
+  // A step or an evaluation whose share of null rewards (IE: our infrastructure failed, not the
+  // model) exceeds this aborts the run with the judge's reasons. 1: never abort.
+  double max_ie_fraction = 0.05;
   SftConfig sft;
   RlConfig rl;
   EvalConfig eval;
@@ -107,12 +117,21 @@ struct TrainConfig {
 
 struct EvalResult {
   size_t problems = 0;
-  int64_t samples_per_problem = 0;
-  std::map<int64_t, double> pass_at_k;  // k -> mean unbiased pass@k
-  double format_rate = 0.0;             // mean format reward
-  double ie_rate = 0.0;                 // share of samples with a null reward
+  std::optional<double> greedy_pass_at_1;  // when EvalConfig::greedy
+  int64_t samples_per_problem = 0;         // of the sampled evaluation; 0: none
+  double temperature = 0.0;
+  std::map<int64_t, double> pass_at_k;  // sampled: k -> mean unbiased pass@k
+  double format_rate = 0.0;             // mean format reward (sampled, else greedy)
+  double ie_rate = 0.0;                 // share of all completions with a null reward
   std::vector<SampleRecord> samples;
   nlohmann::json to_json() const;
+};
+
+// Thrown by Trainer::step() and Trainer::evaluate() when the share of null rewards passes
+// TrainConfig::max_ie_fraction; Trainer::run() turns it into an error and exit code 3.
+class TrainingAborted : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 // Unbiased pass@k from n samples with c correct: 1 - C(n-c, k) / C(n, k).
@@ -129,7 +148,8 @@ class Trainer {
                                          std::string* error);
 
   // One optimizer step of the current phase (SFT: one; RL: minibatches * updates_per_batch),
-  // returning its metrics record; advances the phase when its steps are done.
+  // returning its metrics record; advances the phase when its steps are done. Throws
+  // TrainingAborted when too many rewards were null (after recording the step's metrics).
   nlohmann::json step();
   Phase phase() const { return phase_; }
   int64_t phase_step() const { return phase_step_; }
@@ -138,7 +158,7 @@ class Trainer {
   EvalResult evaluate(const std::string& label);
 
   // The whole run: resume or init, evaluate before, steps, evaluate after, checkpoints, report.
-  // Returns 0 on success; errors go to *error.
+  // Returns 0 on success, 3 when aborted for IE (TrainingAborted), else 2; errors go to *error.
   int run(std::string* error);
 
   bool save_checkpoint(const std::string& dir, std::string* error);
@@ -149,6 +169,8 @@ class Trainer {
   const TrainConfig& config() const { return config_; }
   const std::vector<nlohmann::json>& metrics() const { return metrics_; }
   size_t dropped_problems() const { return dropped_; }
+  const std::vector<problems::Problem>& sft_problems() const { return sft_pool_; }
+  const std::vector<problems::Problem>& rl_problems() const { return train_; }
   std::string run_dir() const;
 
   // Sequences for the loss: rows of prompt + completion, as inputs [N, L] and targets [N, L]
@@ -157,7 +179,8 @@ class Trainer {
     torch::Tensor inputs;
     torch::Tensor targets;
     torch::Tensor mask;
-    int64_t tokens = 0;  // non-pad input tokens
+    int64_t tokens = 0;       // non-pad input tokens
+    int64_t mask_tokens = 0;  // completion targets of valid rows (the mask's sum)
   };
   Batch make_batch(const std::vector<std::vector<int64_t>>& prompts,
                    const std::vector<std::vector<int64_t>>& completions,
@@ -171,8 +194,15 @@ class Trainer {
   void make_optimizer(const OptimConfig& optim);
   double lr_at(const OptimConfig& optim, int64_t step, int64_t total) const;
   double apply_lr(const OptimConfig& optim, int64_t total);
-  // Token log-probs [N, L] of batch rows under `model`, without gradients, in micro-batches.
+  // Token log-probs [N, L] of batch rows under `model` at the sampling temperature, without
+  // gradients, in micro-batches.
   torch::Tensor log_probs_no_grad(Transformer& model, const Batch& batch);
+  // Scores completions, asking the reward client once per distinct (problem, text).
+  std::vector<RewardResult> score(const std::vector<RewardRequest>& requests);
+  // The abort message when `null_rewards` of `total` passes max_ie_fraction, else "" (with a
+  // warning on stderr when there were any).
+  std::string check_ie(const std::string& where, size_t null_rewards, size_t total,
+                       const std::string& first_reason) const;
   std::vector<size_t> draw_indices(size_t pool, int64_t count, uint64_t stream, int64_t step) const;
   void record(nlohmann::json metrics);
   void write_report() const;
@@ -184,7 +214,7 @@ class Trainer {
   Transformer model_{nullptr};
   Transformer reference_{nullptr};  // frozen copy for the KL term (beta > 0)
   std::unique_ptr<torch::optim::AdamW> optimizer_;
-  std::vector<problems::Problem> train_;
+  std::vector<problems::Problem> train_;  // the RL pool
   std::vector<problems::Problem> eval_;
   std::vector<problems::Problem> sft_pool_;  // train problems with a python reference
   std::vector<std::vector<int64_t>> train_prompts_;
@@ -195,6 +225,7 @@ class Trainer {
   int64_t phase_step_ = 0;
   int64_t global_step_ = 0;
   size_t dropped_ = 0;
+  size_t judged_ = 0;  // distinct completions sent to the reward client
   std::vector<nlohmann::json> metrics_;
   std::vector<SampleRecord> shown_samples_;
   std::vector<nlohmann::json> evals_;
