@@ -192,13 +192,6 @@ PY
     why="$(printf '%s' "$doctor" |
       python3 -c 'import json, sys; print(json.load(sys.stdin).get("warnings"))' 2>/dev/null ||
       printf '%s' "$doctor")"
-    # podman gives a pod the host's cgroup namespace on cgroup v1: the sandbox then looks for
-    # its cgroup at a path that the container's cgroup mount does not have (docs/DEPLOY.md).
-    if [ ! -f /sys/fs/cgroup/cgroup.controllers ]; then
-      log "KNOWN LIMIT: the Deployment's pod serves /healthz, but on this cgroup v1 host" \
-          "codejudge doctor is unsafe: $why"
-      return 0
-    fi
     die "codejudge doctor is unsafe in the Deployment's pod: $why"
   fi
   log "the Deployment's pod serves /healthz and passes codejudge doctor"

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 #include "fd.h"
 #include "instance.h"
@@ -19,6 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct Mount {
+  std::string root;  // the hierarchy's directory mounted at point ("/" unless a bind mount)
   std::string point;
   std::string type;
   std::string options;  // super options, where v1 names its controllers
@@ -37,7 +39,7 @@ std::vector<Mount> cgroup_mounts() {
     }
     std::string type, source, super;
     fields >> type >> source >> super;
-    if (type == "cgroup" || type == "cgroup2") mounts.push_back({point, type, super});
+    if (type == "cgroup" || type == "cgroup2") mounts.push_back({root, point, type, super});
   }
   return mounts;
 }
@@ -62,6 +64,22 @@ std::vector<std::pair<std::string, std::string>> own_cgroups() {
     while (std::getline(names, name, ',')) result.emplace_back(name, path);
   }
   return result;
+}
+
+// Where the cgroup at `path` of m's hierarchy (as /proc/self/cgroup names it) is in this mount
+// namespace, or "" when the mount does not reach it. A container that shares the host's cgroup
+// namespace sees its full host path (/docker/<id>) in /proc/self/cgroup, while its cgroupfs is a
+// bind mount of that very directory (root /docker/<id>): the mount's root is cut off the path.
+std::string path_in_mount(const Mount& m, const std::string& path) {
+  std::string_view rest = path;
+  if (m.root != "/") {
+    if (!rest.starts_with(m.root)) return "";
+    rest.remove_prefix(m.root.size());
+    if (!rest.empty() && rest.front() != '/') return "";  // /docker/ab is not under /docker/a
+  }
+  if (rest.starts_with("/..")) return "";  // outside our cgroup namespace's root
+  while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+  return m.point + std::string(rest);
 }
 
 bool has_option(const std::string& options, const std::string& name) {
@@ -147,9 +165,15 @@ std::unique_ptr<CgroupManager> CgroupManager::create(const std::string& override
     for (auto& [name, path] : own) {
       if (name.empty()) own_path = path;
     }
-    std::string parent = override_root.empty() ? unified->point + own_path : override_root;
+    std::string parent = override_root.empty() ? path_in_mount(*unified, own_path) : override_root;
+    if (parent.empty()) {
+      *error = "our cgroup " + own_path + " is not under the cgroup2 mount at " + unified->point +
+               " (root " + unified->root + "); mount the cgroup hierarchy or use --cgroup-root";
+      return nullptr;
+    }
     if (parent.size() > 1 && parent.back() == '/') parent.pop_back();
-    if (!enable_v2_controllers(parent, override_root.empty() && own_path == "/", error)) {
+    // At the mount's root (a container's own cgroup) the cgroup holds every process we can see.
+    if (!enable_v2_controllers(parent, override_root.empty() && parent == unified->point, error)) {
       return nullptr;
     }
     manager->unified_base_ = parent + "/" + instance_dir_name(instance->id());
@@ -170,11 +194,14 @@ std::unique_ptr<CgroupManager> CgroupManager::create(const std::string& override
 
   // v1: a hierarchy each for memory, pids and cpuacct.
   auto base_for = [&](const std::string& controller) -> std::string {
-    for (const Mount& m : mounts) {
+    // Newest first: a later mount on the same point hides the earlier one.
+    for (auto it = mounts.rbegin(); it != mounts.rend(); ++it) {
+      const Mount& m = *it;
       if (m.type != "cgroup" || !has_option(m.options, controller)) continue;
       for (auto& [name, path] : own) {
         if (name == controller) {
-          return m.point + (path == "/" ? "" : path) + "/" + instance_dir_name(instance->id());
+          const std::string dir = path_in_mount(m, path);
+          if (!dir.empty()) return dir + "/" + instance_dir_name(instance->id());
         }
       }
     }

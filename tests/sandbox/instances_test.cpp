@@ -9,8 +9,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <sstream>
 #include <thread>
 
@@ -75,23 +78,23 @@ const std::string& probe_dir() {
 }
 
 // One sandbox_instance process, driven a line at a time.
+// As pid 1 of a new PID namespace, as containerised servers run.
+const std::vector<std::string> kPidNamespace = {"/usr/bin/unshare", "--pid", "--fork",
+                                                "--mount-proc"};
+
 class InstanceProcess {
  public:
   InstanceProcess() = default;
   InstanceProcess(const InstanceProcess&) = delete;
   InstanceProcess& operator=(const InstanceProcess&) = delete;
-  ~InstanceProcess() {
-    if (pid_ > 0) {
-      kill_now();
-    }
-  }
+  ~InstanceProcess() { kill_now(); }
 
-  // Starts an instance on uids [uid_base, uid_base + uid_count), as pid 1 of a new PID
-  // namespace when pid_namespace, and waits for its "ready" line. Empty on success.
+  // Starts an instance on uids [uid_base, uid_base + uid_count) under `wrapper` (a command that
+  // ends by running its arguments, such as kPidNamespace), and waits for its "ready" line.
+  // Empty on success.
   std::string start(uint32_t uid_base, uint32_t uid_count, const std::string& state_dir,
-                    bool pid_namespace) {
-    std::vector<std::string> args;
-    if (pid_namespace) args = {"/usr/bin/unshare", "--pid", "--fork", "--mount-proc"};
+                    std::vector<std::string> wrapper = {}) {
+    std::vector<std::string> args = std::move(wrapper);
     for (const std::string& arg :
          {std::string(CODEJUDGE_SANDBOX_INSTANCE), std::to_string(uid_base),
           std::to_string(uid_count), state_dir, probe_dir()}) {
@@ -154,8 +157,10 @@ class InstanceProcess {
   }
 
   void kill_now() {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
+    if (pid_ > 0) {  // never kill(-1): that is every process
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
     pid_ = -1;
     if (to_ >= 0) close(to_);
     to_ = -1;
@@ -195,8 +200,8 @@ TEST(Instances, TwoInstancesAsPidOneSideBySideKeepTheirVerdicts) {
   const HostState before = snapshot_host();
   probe_dir();
   InstanceProcess hog, quiet;
-  ASSERT_EQ(hog.start(area.uid_base, 2, area.base + "/hog", true), "");
-  ASSERT_EQ(quiet.start(area.uid_base + 2, 2, area.base + "/quiet", true), "");
+  ASSERT_EQ(hog.start(area.uid_base, 2, area.base + "/hog", kPidNamespace), "");
+  ASSERT_EQ(quiet.start(area.uid_base + 2, 2, area.base + "/quiet", kPidNamespace), "");
   // The situation under test: both are pid 1, in PID namespaces of their own.
   EXPECT_EQ(hog.inner_pid(), 1);
   EXPECT_EQ(quiet.inner_pid(), 1);
@@ -245,6 +250,86 @@ TEST(Instances, TwoInstancesAsPidOneSideBySideKeepTheirVerdicts) {
   for (const std::string& problem : leftovers(before)) ADD_FAILURE() << problem;
 }
 
+// A container that shares the host's cgroup namespace sees its full host path in
+// /proc/self/cgroup (/docker/<id>), while its cgroupfs mounts show only that directory (their
+// root is /docker/<id>). The wrapper builds that: a new cgroup in each hierarchy we use, the
+// instance moved into it, and in a new mount namespace that cgroup bind-mounted over the
+// hierarchy's mount point. The instance must find its own cgroup there and limit its runs with
+// it, not fall back to per-process rlimits.
+constexpr const char* kSharedCgroupNamespace = R"(set -eu
+list="$1"; tag="$2"; shift 2
+binds=""
+while IFS=: read -r _ controllers path; do
+  case "$controllers" in
+    "") want=cgroup2 ;;
+    *memory*|*pids*|*cpuacct*) want=cgroup ;;
+    *) continue ;;
+  esac
+  point=$(awk -v want="$want" -v c=",$controllers," '{
+      for (i = 7; $i != "-"; i++) {}
+      if ($(i + 1) != want) next
+      if (want == "cgroup") {
+        n = split($(i + 3), o, ","); ok = 0
+        for (k = 1; k <= n; k++) if (index(c, "," o[k] ",")) ok = 1
+        if (!ok) next
+      }
+      print $5 }' /proc/self/mountinfo | tail -n 1)
+  [ -n "$point" ] || continue
+  [ "$want" = cgroup2 ] && [ ! -e "$point/cgroup.subtree_control" ] && continue
+  sub="$point${path%/}/$tag"
+  mkdir "$sub"
+  echo "$sub" >> "$list"
+  echo $$ > "$sub/cgroup.procs"
+  binds="$binds $sub:$point"
+done < /proc/self/cgroup
+exec unshare --mount --propagation private sh -c '
+  for b in $0; do mount --bind "${b%%:*}" "${b##*:}"; done
+  exec "$@"' "$binds" "$@"
+)";
+
+TEST(Instances, InAContainerSharingTheHostCgroupNamespaceItUsesItsOwnCgroup) {
+  const TestArea& area = test_area();
+  ASSERT_TRUE(area.error.empty()) << area.error;
+  probe_dir();
+  const std::string list = area.base + "/bound-cgroups";
+  std::remove(list.c_str());
+  InstanceProcess instance;
+  const std::string started = instance.start(area.uid_base, 1, area.base + "/bound",
+                                             {"/bin/sh", "-c", kSharedCgroupNamespace, "sh", list,
+                                              "codejudge-test-bound." + random_token()});
+  if (started.empty()) {
+    // Seen from inside, the instance's cgroups are directly under a hierarchy's mount point.
+    const std::string& root = instance.cgroup_root();
+    ASSERT_FALSE(root.empty()) << "fell back to rlimits";
+    const std::string parent = root.substr(0, root.rfind('/'));
+    std::ifstream mountinfo("/proc/self/mountinfo");
+    std::string line;
+    bool at_a_mount_point = false;
+    while (std::getline(mountinfo, line)) {
+      std::istringstream fields(line);
+      std::string id, up, dev, mount_root, point;
+      fields >> id >> up >> dev >> mount_root >> point;
+      at_a_mount_point = at_a_mount_point || point == parent;
+    }
+    EXPECT_TRUE(at_a_mount_point) << root;
+    // And they hold: the memory limit is the run's, the sleep is not a TLE.
+    EXPECT_EQ(instance.run(2000, 0, 32, "/probe/probe alloc 512").status, "MLE");
+    EXPECT_EQ(instance.run(1000, 5000, 64, "/probe/probe sleep 300").status, "OK");
+    EXPECT_EQ(instance.finish(), 0);
+  }
+  // The cgroups the wrapper made, deepest first (v2 adds a leaf for the processes it moved).
+  std::ifstream made(list);
+  std::vector<std::string> dirs;
+  for (std::string dir; std::getline(made, dir);) dirs.push_back(dir);
+  instance.kill_now();
+  for (const std::string& dir : dirs) {
+    rmdir((dir + "/codejudge-leaf").c_str());
+    EXPECT_EQ(rmdir(dir.c_str()), 0) << dir << ": " << std::strerror(errno);
+  }
+  ASSERT_EQ(started, "");
+  EXPECT_FALSE(dirs.empty());
+}
+
 // What a crashed instance leaves is removed by the next one to start; what a live instance
 // uses, or what no lock file shows to be dead, is never touched.
 TEST(Instances, OnlyDeadInstancesAreCleanedUp) {
@@ -252,8 +337,8 @@ TEST(Instances, OnlyDeadInstancesAreCleanedUp) {
   ASSERT_TRUE(area.error.empty()) << area.error;
   probe_dir();
   InstanceProcess dead, live;
-  ASSERT_EQ(dead.start(area.uid_base, 1, area.base + "/dead", false), "");
-  ASSERT_EQ(live.start(area.uid_base + 1, 1, area.base + "/live", false), "");
+  ASSERT_EQ(dead.start(area.uid_base, 1, area.base + "/dead"), "");
+  ASSERT_EQ(live.start(area.uid_base + 1, 1, area.base + "/live"), "");
   // A run each, so that the v1 slot cgroups exist too.
   EXPECT_EQ(dead.run(1000, 0, 16, "/probe/probe alloc 1").status, "OK");
   EXPECT_EQ(live.run(1000, 0, 16, "/probe/probe alloc 1").status, "OK");
