@@ -380,6 +380,12 @@ struct Judge::Impl {
                                 ") is not installed on this host";
       return compiled;
     }
+    if (language.needs_cgroups && box->report().cgroup_version == 0) {
+      compiled.internal_error = language.name +
+                                " cannot run on this host: no usable cgroups, and its runtime "
+                                "fails under per-process rlimits (see codejudge doctor)";
+      return compiled;
+    }
     std::string material = "codejudge-compile-v1";
     for (const std::string& part : {language.name, version, file_name}) {
       material += '\0';

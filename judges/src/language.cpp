@@ -112,6 +112,7 @@ std::vector<Language> make_languages() {
     // Every top-level and nested class of the file lands next to Main.class.
     l.artifacts = {{"*.class", false}};
     l.run_processes = 64;
+    l.needs_cgroups = true;
     languages.push_back(std::move(l));
   }
   {
@@ -124,6 +125,7 @@ std::vector<Language> make_languages() {
     l.compile_argv = {"/usr/bin/node", "--check", "{src}"};
     l.compile_limits = compile_limits(512 * kMiB, 64);
     l.artifacts = {{"main.js", false}};
+    l.needs_cgroups = true;
     languages.push_back(std::move(l));
   }
   {
@@ -161,6 +163,7 @@ std::vector<Language> make_languages() {
     // One P: the garbage collector's parallel workers would otherwise scale with the host's
     // cores, and their CPU time counts against the limit, so verdicts would depend on the host.
     l.run_env = {"GOMAXPROCS=1"};
+    l.needs_cgroups = true;
     languages.push_back(std::move(l));
   }
   return languages;

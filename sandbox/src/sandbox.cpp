@@ -372,8 +372,10 @@ std::unique_ptr<Sandbox> Sandbox::create(const Options& options, std::string* er
         "user namespaces unavailable: programs run under their own uid without one");
   }
 
-  std::string cgroup_error;
-  impl->cgroups = CgroupManager::create(options.cgroup_root, impl->instance.get(), &cgroup_error);
+  std::string cgroup_error = "turned off by Options::cgroups";
+  if (options.cgroups) {
+    impl->cgroups = CgroupManager::create(options.cgroup_root, impl->instance.get(), &cgroup_error);
+  }
   if (impl->cgroups) {
     report.cgroup_version = impl->cgroups->version();
     report.cgroup_root = impl->cgroups->root();
@@ -598,9 +600,12 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
       {RLIMIT_MSGQUEUE, {0, 0}},
   };
   if (!cgroup) {
-    // Fallback accounting: per process only, and address space rather than resident memory.
+    // Fallback accounting: per process only. RLIMIT_DATA (private writable memory: heap, brk,
+    // anonymous mappings, thread stacks) rather than RLIMIT_AS: runtimes reserve far more address
+    // space than they use (a JVM, V8 and Go reserve gigabytes PROT_NONE), so an address-space
+    // limit kills javac, node and go before they start, and that would be blamed on the source.
     plan.rlimits.push_back({RLIMIT_NPROC, {limits.processes, limits.processes}});
-    plan.rlimits.push_back({RLIMIT_AS, {limits.memory_bytes, limits.memory_bytes}});
+    plan.rlimits.push_back({RLIMIT_DATA, {limits.memory_bytes, limits.memory_bytes}});
   }
   // The program cannot raise a hard limit that we do not have (a server started under
   // `ulimit -n 256` asks 1024 files for a compile): it gets ours, which only tightens the run.

@@ -489,6 +489,43 @@ TEST_F(JudgeTest, JavaRunsItsPublicClassWhateverItIsCalled) {
   EXPECT_EQ(program_source(*find_language("cpp"), "int main(){}").file_name, "main.cpp");
 }
 
+// Without usable cgroups (Options::cgroups false here) the sandbox falls back to rlimits. The
+// runtimes must still compile and run (an address-space limit once made javac, node and go fail,
+// and that was reported as the submission's CE), and memory stays bounded.
+TEST(RlimitFallback, WhatCanRunIsBoundedAndTheRestIsOurFailure) {
+  char dir[] = "/tmp/codejudge-fallback-test-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  JudgeConfig config;
+  config.cache_dir = dir;
+  config.workers = 2;
+  config.sandbox.cgroups = false;
+  std::string error;
+  auto judge = Judge::create(config, &error);
+  ASSERT_NE(judge, nullptr) << error;
+  for (const char* language : {"c", "cpp", "python", "java", "javascript", "go", "rust"}) {
+    const std::string code =
+        submission_file(std::string("sum/correct.") + file_extension(language));
+    JudgeResult result = judge->judge(sum_problem(), Submission{language, code}, {});
+    EXPECT_EQ(result.verdict, find_language(language)->needs_cgroups ? Verdict::kIE : Verdict::kAC)
+        << language << ": " << describe(result);
+  }
+  const std::map<std::string, std::string> hogs = {
+      {"python", "x = bytearray(1 << 30)\nprint(len(x))\n"},
+      {"c",
+       "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n"
+       "int main(void) { char *p = malloc(1u << 30); if (!p) return 3; memset(p, 1, 1u << 30);\n"
+       "  printf(\"%d\\n\", p[12345]); return 0; }\n"},
+  };
+  for (const auto& [language, code] : hogs) {
+    JudgeResult result = judge->judge(sum_problem(), Submission{language, code}, {});
+    EXPECT_TRUE(result.verdict == Verdict::kMLE || result.verdict == Verdict::kRE)
+        << language << ": " << describe(result);
+  }
+  judge.reset();
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}
+
 // Asserts always run: Java with -ea, C and C++ without NDEBUG, Python without -O.
 TEST_F(JudgeTest, AssertionsAreAlwaysOn) {
   const std::map<std::string, std::string> codes = {

@@ -39,6 +39,10 @@ struct Language {
   std::vector<ArtifactSpec> artifacts;  // kept after a successful compile
   std::vector<std::string> run_env;     // on top of the base environment
   uint32_t run_processes = 64;          // processes and threads the runtime needs at least
+  // The runtime or its compiler cannot work under the sandbox's per-process rlimit fallback (no
+  // usable cgroups): each thread's stack is as large as the stack limit and counts against the
+  // memory rlimit. There the judge answers IE for this language rather than blame the source.
+  bool needs_cgroups = false;
 
   // The command that runs the compiled program from kBoxDir. memory_bytes is the run's
   // memory limit (the JVM sizes its heap from it); main_class is the Java class to run (see

@@ -107,6 +107,9 @@ struct Options {
   // that share it never share uids and remove what a crashed one left (see docs/SECURITY.md).
   std::string lock_dir = "/run/codejudge/instances";
   std::string cgroup_root;  // override: an existing delegated cgroup (v2) to nest runs under
+  // false: never use cgroups, only the rlimit fallback (what a host without usable cgroups gets;
+  // tests use it to check that fallback).
+  bool cgroups = true;
   // Host paths mounted read-only in every sandbox at the same place, when they exist.
   std::vector<std::string> ro_paths = {"/usr",
                                        "/bin",
