@@ -373,6 +373,23 @@ bool CgroupRun::any_runnable() const {
   return false;
 }
 
+uint64_t CgroupRun::run_delay_ns() const {
+  std::string tids;
+  if (!read_file(cpu_dir_ + (version_ == 2 ? "/cgroup.threads" : "/tasks"), &tids)) return 0;
+  std::istringstream in(tids);
+  std::string tid;
+  uint64_t total = 0;
+  while (in >> tid) {
+    std::string stat;
+    if (!read_file("/proc/" + tid + "/schedstat", &stat)) continue;  // gone meanwhile
+    // "<ns on a CPU> <ns queued for one> <timeslices>"
+    std::istringstream fields(stat);
+    uint64_t on_cpu = 0, queued = 0;
+    if (fields >> on_cpu >> queued) total += queued;
+  }
+  return total;
+}
+
 uint64_t CgroupRun::oom_kills() const {
   std::string text;
   if (version_ == 2) {

@@ -67,6 +67,9 @@ class CgroupRun {
   // Whether a task of the run is on a CPU or queued for one (or in uninterruptible sleep): a
   // program starved on a busy host, as opposed to one that sleeps or blocks.
   bool any_runnable() const;
+  // Time the run's live tasks spent queued for a CPU (schedstat run_delay, summed): with
+  // cpu_ns, what the run asked of the CPUs, whether or not a busy host gave it.
+  uint64_t run_delay_ns() const;
   CgroupStats stats() const;
 
  private:

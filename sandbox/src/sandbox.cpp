@@ -738,8 +738,10 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
   const uint64_t waiting_wall_ms =
       limits.wall_ms || !cgroup ? wall_limit_ms : std::min(wall_limit_ms, limits.cpu_ms + 1000);
   uint64_t stopped_at_wall_ms = wall_limit_ms;
-  // (wall_ms, cpu ms) samples of the last kWaitingWindowMs and the one just before them.
-  std::deque<std::pair<uint64_t, uint64_t>> cpu_samples;
+  // (wall_ms, demand ms) samples of the last kWaitingWindowMs and the one just before them,
+  // where demand is what the run asked of the CPUs: its CPU time plus its time queued for one,
+  // so that a program starved on a busy host, then caught asleep, is not taken for waiting.
+  std::deque<std::pair<uint64_t, uint64_t>> demand_samples;
   if (cgroup) cgroup->start();  // the sandbox's own setup is not the program's CPU time
 
   // Supervise: output, seccomp notifications, the CPU and wall limits, the stub's exit.
@@ -785,14 +787,24 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
         continue;
       }
       uint64_t wall_ms = ms_since(exec_time);
-      cpu_samples.emplace_back(wall_ms, used_ms);
-      while (cpu_samples.size() > 1 && cpu_samples[1].first + kWaitingWindowMs <= wall_ms) {
-        cpu_samples.pop_front();
+      // Sampled from one window before waiting can be decided (it reads every task's
+      // schedstat), and only where it can stop a run before the wall fuse does.
+      if (cgroup && waiting_wall_ms < wall_limit_ms &&
+          wall_ms + kWaitingWindowMs >= waiting_wall_ms) {
+        demand_samples.emplace_back(wall_ms, used_ms + cgroup->run_delay_ns() / 1000000);
+        while (demand_samples.size() > 1 && demand_samples[1].first + kWaitingWindowMs <= wall_ms) {
+          demand_samples.pop_front();
+        }
       }
-      const auto [since_ms, cpu_then_ms] = cpu_samples.front();
-      const bool waiting =
-          cgroup && wall_ms > waiting_wall_ms && since_ms + kWaitingWindowMs <= wall_ms &&
-          (used_ms - cpu_then_ms) * kWaitingShare < wall_ms - since_ms && !cgroup->any_runnable();
+      bool waiting = false;
+      if (!demand_samples.empty() && wall_ms > waiting_wall_ms) {
+        const auto [since_ms, demand_then_ms] = demand_samples.front();
+        const uint64_t demand_ms = demand_samples.back().second;
+        // Tasks that ended take their queue time with them: never count less than nothing.
+        const uint64_t asked_ms = demand_ms > demand_then_ms ? demand_ms - demand_then_ms : 0;
+        waiting = since_ms + kWaitingWindowMs <= wall_ms &&
+                  asked_ms * kWaitingShare < wall_ms - since_ms && !cgroup->any_runnable();
+      }
       if (wall_ms > wall_limit_ms || waiting) {
         killed = Kill::kWall;
         result.waiting = waiting && wall_ms <= wall_limit_ms;

@@ -3,14 +3,15 @@
 // stdin, stdout, stderr, environment, filesystem, hostname and network look as documented.
 // Needs root (the sandbox does); every test also checks that nothing was left behind.
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cerrno>
-
-#include <cerrno>
 
 #include <array>
+#include <atomic>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -26,7 +27,10 @@ namespace {
 
 // One small program with a mode per behaviour under test, compiled on the host.
 constexpr const char* kProbeSource = R"(
+#define _GNU_SOURCE
+#include <sched.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +95,26 @@ int main(int argc, char** argv) {
   }
   if (!strcmp(mode, "sleep")) {
     usleep((useconds_t)arg * 1000);
+    return 0;
+  }
+  if (!strcmp(mode, "starved")) {  /* on CPU argv[3] at nice 19 for arg ms: 5 ms of work, a nap */
+    cpu_set_t cpus;
+    CPU_ZERO(&cpus);
+    CPU_SET(atoi(argv[3]), &cpus);
+    if (sched_setaffinity(0, sizeof cpus, &cpus) != 0 || setpriority(PRIO_PROCESS, 0, 19) != 0) {
+      return 4;
+    }
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    volatile unsigned long spin = 0;
+    do {
+      for (double until = cpu_ms() + 5; cpu_ms() < until;) {
+        for (int i = 0; i < 10000; ++i) ++spin;
+      }
+      usleep(100000);
+      clock_gettime(CLOCK_MONOTONIC, &now);
+    } while ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 < arg);
+    puts("done");
     return 0;
   }
   return 100;
@@ -192,6 +216,35 @@ TEST_F(SandboxBehaviour, AWaitingProgramIsStoppedNearItsCpuLimit) {
   EXPECT_GE(result.wall_ms, 2000u) << describe(result);
   EXPECT_LT(result.wall_ms, 3500u) << describe(result);
   EXPECT_LT(result.cpu_ms, 200u) << describe(result);
+}
+
+// A program that computes but is starved on a busy host, and so is often caught asleep with
+// little CPU time to show, is not waiting: it asked for the CPU all along (its time queued for
+// one counts). Here a spinner of ours takes the one CPU the program is pinned to, and the
+// program runs at nice 19 (about 1.5% of that CPU): 5 ms of work, a 0.1 s nap, for 3 s.
+TEST_F(SandboxBehaviour, AStarvedProgramIsNotTakenForAWaitingOne) {
+  if (sandbox_->report().cgroup_version == 0) GTEST_SKIP() << "waiting detection needs cgroups";
+  cpu_set_t ours;
+  ASSERT_EQ(sched_getaffinity(0, sizeof ours, &ours), 0);
+  int cpu = 0;
+  while (cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &ours)) ++cpu;
+  std::atomic<bool> stop{false};
+  std::thread spinner([&] {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    pthread_setaffinity_np(pthread_self(), sizeof one, &one);
+    while (!stop.load(std::memory_order_relaxed)) {
+    }
+  });
+  RunSpec spec = probe({"starved", "3000", std::to_string(cpu)});
+  spec.limits.cpu_ms = 1000;  // waiting could stop it from 2 s on; the fuse is at 4 s
+  Result result = run(spec);
+  stop = true;
+  spinner.join();
+  EXPECT_EQ(result.status, Status::kOk) << describe(result);
+  EXPECT_FALSE(result.waiting) << describe(result);
+  EXPECT_EQ(result.stdout_data, "done\n") << describe(result);
 }
 
 TEST_F(SandboxBehaviour, IdleDetectionStopsABlockedRunEarly) {

@@ -26,8 +26,8 @@ const char* status_name(Status status);
 struct Limits {
   uint64_t cpu_ms = 2000;  // CPU time of the whole process tree, enforced
   // Wall-clock fuse. 0: 3 * cpu_ms + 1000 for a run that computes, and from cpu_ms + 1000 on
-  // for one that waits (sleeps, blocks: under 5% of a CPU over the last second, none of its
-  // processes runnable).
+  // for one that waits (sleeps, blocks: over the last second it ran or was queued to run for
+  // under 5% of a CPU, and none of its processes is runnable now).
   uint64_t wall_ms = 0;
   // Blocked-run detection, 0 = off: the run is stopped (kTimeLimit, Result::idle) once its CPU
   // time has grown by less than idle_ms / 100 (1% of one CPU) over idle_ms of wall time. A
