@@ -6,6 +6,7 @@
 
 #include "codejudge/judges/language.h"
 #include "codejudge/problems/json.h"
+#include "codejudge/server/wire.h"
 
 namespace codejudge::server::api {
 namespace {
@@ -343,10 +344,6 @@ bool decode_reward_options(const json& body, judges::RewardOptions* options, Err
   return read_bool(body, "accept_raw", "", &options->extract.accept_raw, error);
 }
 
-json nullable_int(bool present, int64_t value) {
-  return present ? json(value) : json(nullptr);
-}
-
 }  // namespace
 
 json error_json(const Error& error) {
@@ -544,51 +541,7 @@ std::optional<std::vector<BatchItem>> decode_batch(const json& body,
 }
 
 json encode_judge_result(const judges::JudgeResult& result, const JudgeTask& task) {
-  json out = json::object();
-  out["verdict"] = judges::verdict_name(result.verdict);
-  out["passed"] = result.passed;
-  out["total"] = result.total;
-  out["time_ms"] = result.wall_ms;
-  out["compile"] = {{"ok", result.compile.ok},
-                    {"time_ms", result.compile.time_ms},
-                    {"cached", result.compile.cached},
-                    {"stderr", result.compile.stderr_data}};
-  json tests = json::array();
-  std::optional<size_t> first_failure;
-  for (size_t i = 0; i < result.tests.size(); ++i) {
-    const judges::TestResult& test = result.tests[i];
-    if (!first_failure && test.verdict != judges::Verdict::kAC) first_failure = i;
-    json item = {{"verdict", judges::verdict_name(test.verdict)},
-                 {"time_ms", test.cpu_ms},
-                 {"wall_ms", test.wall_ms},
-                 {"memory_kb", test.memory_bytes / 1024},
-                 {"exit_code", nullable_int(test.exit_code >= 0, test.exit_code)},
-                 {"signal", nullable_int(test.signal != 0, test.signal)}};
-    // Hidden tests never leave the server: no outputs and no checker message for them.
-    const bool revealed = i < task.revealed_tests;
-    if (revealed && !test.message.empty()) item["message"] = test.message;
-    if (task.options.return_outputs) {
-      if (revealed) {
-        item["stdout"] = test.stdout_data;
-        item["stderr"] = test.stderr_data;
-        item["expected"] = test.expected;
-      } else {
-        item["hidden"] = true;
-      }
-    }
-    tests.push_back(std::move(item));
-  }
-  out["tests"] = std::move(tests);
-  const bool failure_hidden = first_failure && *first_failure >= task.revealed_tests &&
-                              result.verdict != judges::Verdict::kIE &&
-                              result.verdict != judges::Verdict::kCE;
-  if (failure_hidden) {
-    out["message"] = "test " + std::to_string(*first_failure + 1) + ": " +
-                     judges::verdict_name(result.tests[*first_failure].verdict) + " (hidden test)";
-  } else {
-    out["message"] = result.message;
-  }
-  return out;
+  return wire::judge_result_json(result, {task.revealed_tests, task.options.return_outputs});
 }
 
 std::optional<RewardBatch> decode_rewards(const json& body, const problems::ProblemSet& problems,
