@@ -47,7 +47,7 @@
 #include <nlohmann/json.hpp>
 
 #include "codejudge/judges/judge.h"
-#include "codejudge/judges/rewards.h"
+#include "codejudge/judges/scoring.h"
 #include "codejudge/problems/json.h"
 
 namespace {
@@ -497,22 +497,10 @@ int main(int argc, char** argv) {
           std::vector<std::function<void()>> tasks;
           for (size_t k = 0; k < 64; ++k) {
             tasks.push_back([&, k] {
-              const std::string text = completion(i * 64 + k);
-              judges::ExtractOptions extract;
-              extract.language = "python";
-              auto code = judges::extract_code(text, extract);
-              const double format = judges::format_reward(text, reward_options.format);
-              judges::RewardInput input;
-              input.code_found = code.has_value();
-              if (code) {
-                judges::JudgeOptions options;
-                options.stop_on_first_failure = true;  // binary accuracy, as the server does
-                auto result = judge->judge(rewards.problem, {"python", *code}, options);
-                input.verdict = result.verdict;
-                input.passed = result.passed;
-                input.total = result.total;
-              }
-              out[k] = judges::compute_reward(input, format, reward_options).reward.value_or(-1);
+              // Binary accuracy stops at the first failure, as the server does.
+              out[k] = judges::score_completion(*judge, rewards.problem, completion(i * 64 + k),
+                                                "python", reward_options)
+                           .reward.reward.value_or(-1);
             });
           }
           pool.run_all(std::move(tasks));

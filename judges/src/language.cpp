@@ -403,4 +403,17 @@ std::vector<LanguageInfo> available_languages() {
   return infos;
 }
 
+bool mode_supports(problems::Mode mode, std::string_view language) {
+  switch (mode) {
+    case problems::Mode::kStdio:
+      return true;
+    case problems::Mode::kAssert:
+      return language == "python";
+    case problems::Mode::kFunction:
+      return language == "python" || language == "cpp" || language == "java" ||
+             language == "javascript";
+  }
+  return false;
+}
+
 }  // namespace codejudge::judges

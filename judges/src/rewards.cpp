@@ -93,8 +93,11 @@ std::vector<Block> scan_blocks(std::string_view text) {
       open = opening_fence(line);
       if (open) {
         Block block;
+        // The info string's first word, up to a pandoc attribute block: "c++ {.numberLines}".
         const std::string_view info = open->info;
-        const size_t word = std::find_if(info.begin(), info.end(), is_space) - info.begin();
+        const size_t word =
+            std::find_if(info.begin(), info.end(), [](char c) { return is_space(c) || c == '{'; }) -
+            info.begin();
         block.language = normalize_language(info.substr(0, word));
         block.open_begin = pos;
         block.content_begin = std::min(end + 1, text.size());
@@ -226,6 +229,14 @@ std::optional<std::string> extract_code(std::string_view completion,
   raw = trim(raw);
   if (raw.empty()) return std::nullopt;
   return std::string(raw);
+}
+
+std::string last_block_language(std::string_view completion) {
+  const std::vector<Block> blocks = scan_blocks(completion);
+  for (auto it = blocks.rbegin(); it != blocks.rend(); ++it) {
+    if (usable(completion, *it)) return it->language;
+  }
+  return "";
 }
 
 std::optional<std::string_view> response_after_prompt(std::string_view query,

@@ -1,8 +1,9 @@
 // `codejudge judge`: one submission (or raw completion) against one problem.
 #include <iostream>
+#include <optional>
 
 #include "codejudge/judges/language.h"
-#include "codejudge/judges/rewards.h"
+#include "codejudge/judges/scoring.h"
 #include "codejudge/problems/loader.h"
 #include "commands.h"
 #include "judge_output.h"
@@ -81,36 +82,40 @@ int cmd_judge(const Args& args) {
 
   if (completion_path.empty()) {
     judges::JudgeResult result = judge->judge(*problem, {language, input}, options);
-    std::cout << render(judge_result_json(result, options.return_outputs)) << "\n";
+    std::cout << render(server::wire::judge_result_json(result, every_test(options.return_outputs)))
+              << "\n";
     if (result.verdict == judges::Verdict::kIE) return 2;
     return result.verdict == judges::Verdict::kAC ? 0 : 1;
   }
 
-  reward_options.extract.language = language;
-  std::optional<std::string> code = judges::extract_code(input, reward_options.extract);
-  const double format = judges::format_reward(input, reward_options.format);
+  // The server's and the trainer's scoring (judges/scoring.h), judged with this command's own
+  // options: --stop-on-first-failure and --return-outputs shape what is printed.
+  const judges::PreparedCompletion prepared =
+      judges::prepare_completion(*problem, input, language, reward_options, options);
+  if (!prepared.error.empty()) return usage_error(prepared.error, kJudgeUsage);
   nlohmann::json json;
-  judges::RewardInput reward_input{judges::Verdict::kWA, 0, problem->tests.size(),
-                                   code.has_value()};
-  if (code) {
-    judges::JudgeResult result = judge->judge(*problem, {language, *code}, options);
-    json = judge_result_json(result, options.return_outputs);
-    reward_input = {result.verdict, result.passed, result.total, true};
+  std::optional<judges::JudgeResult> result;
+  if (prepared.submission) {
+    result = judge->judge(*problem, *prepared.submission, options);
+    json = server::wire::judge_result_json(*result, every_test(options.return_outputs));
   } else {
     json = {{"verdict", nullptr},
             {"passed", 0},
             {"total", problem->tests.size()},
             {"message", "no code could be extracted from the completion"}};
   }
-  judges::Reward reward = judges::compute_reward(reward_input, format, reward_options);
-  json["extracted"] = code ? nlohmann::json(*code) : nlohmann::json(nullptr);
+  const judges::ScoredCompletion scored =
+      judges::score_prepared(prepared, result ? &*result : nullptr, reward_options);
+  const judges::Reward& reward = scored.reward;
+  json["extracted"] =
+      prepared.submission ? nlohmann::json(prepared.submission->code) : nlohmann::json(nullptr);
   json["format"] = reward.format;
   json["accuracy"] = reward.accuracy;
   json["reward"] = reward.reward ? nlohmann::json(*reward.reward) : nlohmann::json(nullptr);
   if (!reward.reason.empty()) json["reward_reason"] = reward.reason;
   std::cout << render(json) << "\n";
-  if (code && reward_input.verdict == judges::Verdict::kIE) return 2;
-  return code && reward_input.verdict == judges::Verdict::kAC ? 0 : 1;
+  if (scored.verdict == judges::Verdict::kIE) return 2;
+  return scored.verdict == judges::Verdict::kAC ? 0 : 1;
 }
 
 }  // namespace codejudge::cli

@@ -55,8 +55,8 @@ int cmd_run(const Args& args) {
   auto judge = make_judge();
   if (!judge) return 2;
   judges::Judge::RunOutput output = judge->run(submission, stdin_data, limits);
-  nlohmann::json json = result_json(output.run);
-  json["compile"] = compile_json(output.compile);
+  nlohmann::json json = server::wire::sandbox_result_json(output.run);
+  json["compile"] = server::wire::compile_json(output.compile);
   if (!output.compile.ok) {
     json["status"] = "CE";
     json["message"] = "compile failed";

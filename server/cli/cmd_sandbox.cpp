@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "codejudge/server/wire.h"
 #include "commands.h"
 
 namespace codejudge::cli {
@@ -66,7 +67,7 @@ int cmd_sandbox(const Args& args) {
   auto box = make_sandbox({});
   if (!box) return 2;
   sandbox::Result result = box->run(spec);
-  std::cout << render(result_json(result)) << "\n";
+  std::cout << render(server::wire::sandbox_result_json(result)) << "\n";
   return result.status == sandbox::Status::kInternalError ? 2 : 0;
 }
 
@@ -103,7 +104,7 @@ int cmd_doctor(const Args& args) {
       {"uid_base", host.uid_base},
       {"uid_count", host.uid_count},
       {"warnings", host.warnings},
-      {"probe_run", result_json(result)},
+      {"probe_run", server::wire::sandbox_result_json(result)},
   };
   const bool safe = host.safe() && result.status == sandbox::Status::kOk;
   report["safe"] = safe;

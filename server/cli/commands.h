@@ -34,8 +34,6 @@ bool parse_uint(const std::string& flag, const std::string& text, uint64_t* out,
 // its value), 0 when it was not, -1 with *error on a bad value.
 int parse_limit_flag(const Args& args, size_t* i, sandbox::Limits* limits, std::string* error);
 
-nlohmann::json result_json(const sandbox::Result& result);
-
 // Serialises for output; invalid UTF-8 in program output is replaced, never an error.
 std::string render(const nlohmann::json& json, int indent = -1);
 

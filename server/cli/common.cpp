@@ -61,22 +61,6 @@ std::string render(const nlohmann::json& json, int indent) {
   return json.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-nlohmann::json result_json(const sandbox::Result& r) {
-  return nlohmann::json{
-      {"status", sandbox::status_name(r.status)},
-      {"exit_code", r.exit_code >= 0 ? nlohmann::json(r.exit_code) : nlohmann::json(nullptr)},
-      {"signal", r.signal ? nlohmann::json(r.signal) : nlohmann::json(nullptr)},
-      {"time_ms", r.cpu_ms},
-      {"wall_ms", r.wall_ms},
-      {"memory_kb", r.memory_bytes / 1024},
-      {"stdout", r.stdout_data},
-      {"stderr", r.stderr_data},
-      {"stdout_truncated", r.stdout_truncated},
-      {"stderr_truncated", r.stderr_truncated},
-      {"message", r.message},
-  };
-}
-
 std::unique_ptr<sandbox::Sandbox> make_sandbox(const sandbox::Options& options) {
   std::string error;
   auto box = sandbox::Sandbox::create(options, &error);

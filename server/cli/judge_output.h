@@ -1,14 +1,21 @@
-// JSON renderings of judge results for the command line.
+// What the judging subcommands share: a judge and file reading. Results are printed in the
+// server's JSON shape (codejudge/server/wire.h).
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <memory>
+#include <string>
 
 #include "codejudge/judges/judge.h"
+#include "codejudge/server/wire.h"
 
 namespace codejudge::cli {
 
-nlohmann::json compile_json(const judges::CompileInfo& compile);
-nlohmann::json judge_result_json(const judges::JudgeResult& result, bool with_outputs);
+// The command line shows every test of a result, with its outputs when asked.
+inline server::wire::ResultView every_test(bool outputs) {
+  server::wire::ResultView view;
+  view.outputs = outputs;
+  return view;
+}
 
 // A judge with the default cache and sandbox; start-up warnings go to stderr once.
 std::unique_ptr<judges::Judge> make_judge(size_t workers = 0);

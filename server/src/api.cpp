@@ -6,6 +6,7 @@
 
 #include "codejudge/judges/language.h"
 #include "codejudge/problems/json.h"
+#include "codejudge/server/wire.h"
 
 namespace codejudge::server::api {
 namespace {
@@ -245,47 +246,13 @@ bool decode_problem(const json& object, const problems::ProblemSet& problems, co
 
 bool check_mode(const JudgeTask& task, const std::string& language, const std::string& field,
                 Error* error) {
-  if (mode_supports(task.problem->mode, language)) return true;
+  if (judges::mode_supports(task.problem->mode, language)) return true;
   const Mode mode = task.problem->mode;
   *error = bad(field, std::string(mode == Mode::kAssert ? "assert mode runs python only"
                                                         : "function mode runs python, cpp, "
                                                           "java and javascript only") +
                           "; got " + language);
   return false;
-}
-
-// Fence scanning for last_block_language: indentation, then 3+ backticks or tildes.
-struct Fence {
-  char marker = '`';
-  size_t length = 0;
-  std::string info;
-};
-
-std::optional<Fence> open_fence(std::string_view line) {
-  size_t i = 0;
-  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-  if (i >= line.size() || (line[i] != '`' && line[i] != '~')) return std::nullopt;
-  Fence fence;
-  fence.marker = line[i];
-  while (i < line.size() && line[i] == fence.marker) ++i, ++fence.length;
-  if (fence.length < 3) return std::nullopt;
-  std::string_view info = line.substr(i);
-  if (fence.marker == '`' && info.find('`') != std::string_view::npos) return std::nullopt;
-  size_t start = info.find_first_not_of(" \t\r");
-  if (start == std::string_view::npos) return fence;
-  info = info.substr(start);
-  size_t end = info.find_first_of(" \t\r{");
-  fence.info = std::string(info.substr(0, end));
-  return fence;
-}
-
-bool closes_fence(std::string_view line, const Fence& fence) {
-  size_t begin = line.find_first_not_of(" \t");
-  if (begin == std::string_view::npos) return false;
-  size_t end = line.find_last_not_of(" \t\r");
-  line = line.substr(begin, end - begin + 1);
-  if (line.size() < fence.length) return false;
-  return line.find_first_not_of(fence.marker) == std::string_view::npos;
 }
 
 // The rewards item fields besides completion: problem_id or inline problem, language, limits.
@@ -298,7 +265,7 @@ std::optional<RewardItem> decode_reward_item(const json& object,
   RewardItem item;
   JudgeTask task;
   if (!decode_problem(object, problems, caps, prefix, &task, error)) return std::nullopt;
-  std::string language;
+  std::string language;  // empty: judges choose from the completion
   if (const json* value = find(object, "language")) {
     const judges::Language* found = read_language(*value, prefix + "language", error);
     if (found == nullptr) return std::nullopt;
@@ -306,30 +273,16 @@ std::optional<RewardItem> decode_reward_item(const json& object,
   } else if (default_language != nullptr) {
     language = default_language->name;
   }
-  if (!language.empty()) {
-    if (!check_mode(task, language, prefix + "language", error)) return std::nullopt;
-  } else {
-    // The completion's own block language when we can run it in this mode, else python.
-    language = last_block_language(completion);
-    const judges::Language* found = judges::find_language(language);
-    if (found == nullptr || judges::toolchain_version(*found).empty() ||
-        !mode_supports(task.problem->mode, found->name)) {
-      language = "python";
-    } else {
-      language = found->name;
-    }
+  if (!language.empty() && !check_mode(task, language, prefix + "language", error)) {
+    return std::nullopt;
   }
   if (!decode_limits(object, prefix, caps, &task.options, error)) return std::nullopt;
-  // Binary accuracy needs only the first failure; fraction needs every test.
-  task.options.stop_on_first_failure = options.accuracy == judges::AccuracyMode::kBinary;
-  judges::ExtractOptions extract = options.extract;
-  extract.language = language;
-  std::optional<std::string> code = judges::extract_code(completion, extract);
-  item.format = judges::format_reward(completion, options.format);
-  item.code_found = code.has_value();
-  if (code) {
-    task.submission.language = language;
-    task.submission.code = std::move(*code);
+  item.prepared =
+      judges::prepare_completion(*task.problem, completion, language, options, task.options);
+  if (item.prepared.submission) {
+    // The code moves to the task (a completion may be large); prepared keeps that there was some.
+    task.submission = std::move(*item.prepared.submission);
+    task.options = item.prepared.judge_options;
     item.task = std::move(task);
   }
   return item;
@@ -389,10 +342,6 @@ bool decode_reward_options(const json& body, judges::RewardOptions* options, Err
     }
   }
   return read_bool(body, "accept_raw", "", &options->extract.accept_raw, error);
-}
-
-json nullable_int(bool present, int64_t value) {
-  return present ? json(value) : json(nullptr);
 }
 
 }  // namespace
@@ -518,19 +467,6 @@ Caps caps_from(const ServerConfig& config) {
   return caps;
 }
 
-bool mode_supports(Mode mode, std::string_view language) {
-  switch (mode) {
-    case Mode::kStdio:
-      return true;
-    case Mode::kAssert:
-      return language == "python";
-    case Mode::kFunction:
-      return language == "python" || language == "cpp" || language == "java" ||
-             language == "javascript";
-  }
-  return false;
-}
-
 std::optional<JudgeTask> decode_submission(const json& body, const problems::ProblemSet& problems,
                                            const Caps& caps, const std::string& prefix,
                                            Error* error) {
@@ -605,51 +541,7 @@ std::optional<std::vector<BatchItem>> decode_batch(const json& body,
 }
 
 json encode_judge_result(const judges::JudgeResult& result, const JudgeTask& task) {
-  json out = json::object();
-  out["verdict"] = judges::verdict_name(result.verdict);
-  out["passed"] = result.passed;
-  out["total"] = result.total;
-  out["time_ms"] = result.wall_ms;
-  out["compile"] = {{"ok", result.compile.ok},
-                    {"time_ms", result.compile.time_ms},
-                    {"cached", result.compile.cached},
-                    {"stderr", result.compile.stderr_data}};
-  json tests = json::array();
-  std::optional<size_t> first_failure;
-  for (size_t i = 0; i < result.tests.size(); ++i) {
-    const judges::TestResult& test = result.tests[i];
-    if (!first_failure && test.verdict != judges::Verdict::kAC) first_failure = i;
-    json item = {{"verdict", judges::verdict_name(test.verdict)},
-                 {"time_ms", test.cpu_ms},
-                 {"wall_ms", test.wall_ms},
-                 {"memory_kb", test.memory_bytes / 1024},
-                 {"exit_code", nullable_int(test.exit_code >= 0, test.exit_code)},
-                 {"signal", nullable_int(test.signal != 0, test.signal)}};
-    // Hidden tests never leave the server: no outputs and no checker message for them.
-    const bool revealed = i < task.revealed_tests;
-    if (revealed && !test.message.empty()) item["message"] = test.message;
-    if (task.options.return_outputs) {
-      if (revealed) {
-        item["stdout"] = test.stdout_data;
-        item["stderr"] = test.stderr_data;
-        item["expected"] = test.expected;
-      } else {
-        item["hidden"] = true;
-      }
-    }
-    tests.push_back(std::move(item));
-  }
-  out["tests"] = std::move(tests);
-  const bool failure_hidden = first_failure && *first_failure >= task.revealed_tests &&
-                              result.verdict != judges::Verdict::kIE &&
-                              result.verdict != judges::Verdict::kCE;
-  if (failure_hidden) {
-    out["message"] = "test " + std::to_string(*first_failure + 1) + ": " +
-                     judges::verdict_name(result.tests[*first_failure].verdict) + " (hidden test)";
-  } else {
-    out["message"] = result.message;
-  }
-  return out;
+  return wire::judge_result_json(result, {task.revealed_tests, task.options.return_outputs});
 }
 
 std::optional<RewardBatch> decode_rewards(const json& body, const problems::ProblemSet& problems,
@@ -815,17 +707,7 @@ judges::Reward reward_of(const RewardItem& item, const judges::JudgeResult* resu
     reward.reason = item.error->message;
     return reward;
   }
-  judges::RewardInput input;
-  input.code_found = item.code_found;
-  if (result != nullptr) {
-    input.verdict = result->verdict;
-    input.passed = result->passed;
-    input.total = result->total;
-  }
-  judges::Reward reward = judges::compute_reward(input, item.format, options);
-  if (!reward.reward && result != nullptr && reward.reason.empty()) {
-    reward.reason = result->message;
-  }
+  judges::Reward reward = judges::score_prepared(item.prepared, result, options).reward;
   if (!item.reason.empty()) reward.reason = item.reason;
   return reward;
 }
@@ -840,7 +722,7 @@ json encode_reward_item(const RewardItem& item, const judges::JudgeResult* resul
   }
   out["accuracy"] = reward.accuracy;
   out["format"] = reward.format;
-  out["extracted"] = item.code_found;
+  out["extracted"] = item.prepared.submission.has_value();
   if (result != nullptr) {
     out["verdict"] = judges::verdict_name(result->verdict);
     out["passed"] = result->passed;
@@ -1008,29 +890,6 @@ json encode_run_code(const RunCodeTask& task, const judges::Judge::RunOutput& ou
   }
   out["run_result"] = std::move(run_result);
   return out;
-}
-
-std::string last_block_language(std::string_view completion) {
-  std::optional<Fence> open;
-  bool has_content = false;
-  std::string last;
-  size_t pos = 0;
-  while (pos <= completion.size()) {
-    size_t end = completion.find('\n', pos);
-    if (end == std::string_view::npos) end = completion.size();
-    std::string_view line = completion.substr(pos, end - pos);
-    if (!open) {
-      open = open_fence(line);
-      has_content = false;
-    } else if (closes_fence(line, *open)) {
-      if (has_content) last = judges::normalize_language(open->info);
-      open.reset();
-    } else if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
-      has_content = true;
-    }
-    pos = end + 1;
-  }
-  return last;
 }
 
 }  // namespace codejudge::server::api

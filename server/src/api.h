@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "codejudge/judges/judge.h"
-#include "codejudge/judges/rewards.h"
+#include "codejudge/judges/scoring.h"
 #include "codejudge/problems/loader.h"
 #include "codejudge/server/config.h"
 
@@ -86,10 +86,9 @@ json encode_judge_result(const judges::JudgeResult& result, const JudgeTask& tas
 
 // A completion to reward. Without a task (no code, or an item error) nothing is judged.
 struct RewardItem {
-  std::optional<JudgeTask> task;
+  judges::PreparedCompletion prepared;  // judges' scoring, step one; its code moved to task
+  std::optional<JudgeTask> task;        // the submission on its problem, when there is code
   std::optional<Error> error;
-  bool code_found = false;
-  double format = 0.0;
   std::string reason;  // why nothing was judged in a valid item (the prompt not in the query)
 };
 struct RewardBatch {
@@ -124,13 +123,5 @@ json encode_run_code(const RunCodeTask& task, const judges::Judge::RunOutput& ou
 // What a /run_code outcome counts as in codejudge_verdicts_total: OK, CE, RE, TLE, MLE, OLE, SE
 // or IE (our failure, counted in codejudge_internal_errors_total too).
 const char* run_verdict(const judges::Judge::RunOutput& output);
-
-// The language named by the info string of the completion's last closed, non-blank fenced
-// block, normalised ("py" -> "python"); "" when there is none.
-std::string last_block_language(std::string_view completion);
-
-// Whether judges can run `language` (canonical) in `mode`: assert is python only; function has
-// harnesses for python, cpp, java and javascript (judges/harness.h).
-bool mode_supports(problems::Mode mode, std::string_view language);
 
 }  // namespace codejudge::server::api

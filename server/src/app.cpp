@@ -317,7 +317,7 @@ App::App(const ServerConfig& config, std::unique_ptr<Backend> backend,
   for (const auto& info : judges::available_languages()) {
     json modes = json::array();
     for (auto mode : {problems::Mode::kStdio, problems::Mode::kFunction, problems::Mode::kAssert}) {
-      if (api::mode_supports(mode, info.name)) modes.push_back(problems::mode_name(mode));
+      if (judges::mode_supports(mode, info.name)) modes.push_back(problems::mode_name(mode));
     }
     languages.push_back({{"name", info.name},
                          {"aliases", info.aliases},

@@ -70,6 +70,20 @@ TEST(ExtractCode, InfoStringAliasesAndAttributes) {
   EXPECT_EQ(extract_code("```java\nclass A {}\n```", lang("js")), std::nullopt);
 }
 
+// The server chooses a completion's language with this, extract_code takes the block: one scan.
+TEST(LastBlockLanguage, FindsTheLastClosedNonBlankBlock) {
+  EXPECT_EQ(last_block_language("```py\nx\n```\ntext\n```cpp\nint x;\n```\n"), "cpp");
+  EXPECT_EQ(last_block_language("```cpp\nint x;\n```\n```python\nprint(1)\n"), "cpp");
+  EXPECT_EQ(last_block_language("```js\nx\n```\n```rust\n\n```"), "javascript");
+  EXPECT_EQ(last_block_language("~~~C++ {.numberLines}\nx\n~~~"), "cpp");
+  EXPECT_EQ(last_block_language("~~~C++{.numberLines}\nx\n~~~"), "cpp");
+  EXPECT_EQ(last_block_language("```\nx\n```"), "");
+  EXPECT_EQ(last_block_language("no code"), "");
+  ExtractOptions cpp;
+  cpp.language = "cpp";
+  EXPECT_EQ(extract_code("~~~C++{.numberLines}\nint x;\n~~~", cpp), "int x;");
+}
+
 TEST(ExtractCode, TildeFencesAndLongerFences) {
   EXPECT_EQ(extract_code("~~~python\nx = 1\n~~~\n", lang("python")), "x = 1");
   // A longer fence may contain a shorter one.

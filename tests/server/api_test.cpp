@@ -1,4 +1,4 @@
-// The JSON edge as pure functions: fence detection, targets, the parse estimate, and the
+// The JSON edge as pure functions: targets, the parse estimate, and the
 // SandboxFusion mapping.
 #include "../../server/src/api.h"
 
@@ -13,15 +13,6 @@
 
 namespace codejudge::server {
 namespace {
-
-TEST(LastBlockLanguage, FindsTheLastClosedNonBlankBlock) {
-  EXPECT_EQ(api::last_block_language("```py\nx\n```\ntext\n```cpp\nint x;\n```\n"), "cpp");
-  EXPECT_EQ(api::last_block_language("```cpp\nint x;\n```\n```python\nprint(1)\n"), "cpp");
-  EXPECT_EQ(api::last_block_language("```js\nx\n```\n```rust\n\n```"), "javascript");
-  EXPECT_EQ(api::last_block_language("~~~C++ {.numberLines}\nx\n~~~"), "cpp");
-  EXPECT_EQ(api::last_block_language("```\nx\n```"), "");
-  EXPECT_EQ(api::last_block_language("no code"), "");
-}
 
 TEST(ParseTarget, DecodesPathAndQuery) {
   Target target;

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Runs every command of README.md against a live server, as a new user would.
+"""Runs every command of README.md (or of another document: --readme docs/API.md) against a live
+server, as a new user would.
 
-The README's ```sh blocks are run in order, each line through bash, from a scratch directory
+The document's ```sh blocks are run in order, each line through bash, from a scratch directory
 laid out like the repository (build/, problems/, examples/ link to the real ones), so that
 commands that write files (a training run's runs/NAME/) leave nothing in the source tree:
 - the `scripts/serve` line starts the server through scripts/serve itself (on this build tree,
@@ -11,6 +12,8 @@ commands that write files (a training run's runs/NAME/) leave nothing in the sou
 - a command of the trainer is run only where the trainer was built (LibTorch found).
 A ```sh block followed by a ```json block must print JSON that contains that block: every key
 shown with the value shown, lists of the same length (the README shows stable fields only).
+Measurements (keys ending in _ms, _kb or _bytes, and SandboxFusion's execution_time) vary from
+run to run: there any number of the same kind (integer or not) matches.
 
 Exit 0 on success, 1 on a failed check, 77 (skipped) when the sandbox cannot start here.
 """
@@ -32,6 +35,7 @@ NOT_RUN = {
     "scripts/test": "it runs this test; CI runs it",
     "scripts/train": "needs PyTorch with CUDA",
 }
+MEASURED = re.compile(r"(_ms|_kb|_bytes|^execution_time)$")
 failures = []
 
 
@@ -78,6 +82,10 @@ def commands(block):
     return out
 
 
+def is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def contains(actual, shown, path="$"):
     """'' when `actual` has everything `shown` has, else where it differs."""
     if isinstance(shown, dict):
@@ -86,6 +94,10 @@ def contains(actual, shown, path="$"):
         for key, value in shown.items():
             if key not in actual:
                 return f"{path}.{key}: missing"
+            if MEASURED.search(key) and is_number(value):
+                if not is_number(actual[key]) or type(actual[key]) is not type(value):
+                    return f"{path}.{key}: expected a measurement like {value!r}, got {actual[key]!r}"
+                continue
             diff = contains(actual[key], value, f"{path}.{key}")
             if diff:
                 return diff

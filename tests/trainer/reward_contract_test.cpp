@@ -18,6 +18,7 @@
 #include <fstream>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -324,6 +325,174 @@ TEST_P(RewardContract, BatchKeepsOrder) {
 INSTANTIATE_TEST_SUITE_P(Both, RewardContract,
                          ::testing::Values(Impl::kInProcess, Impl::kHttpInline, Impl::kHttpById),
                          impl_name);
+
+// --- three paths, one policy -------------------------------------------------------------
+
+// A stdio problem: print the sum of two integers.
+problems::Problem sum_problem() {
+  problems::Problem p;
+  p.id = "contract/sum";
+  p.title = "Sum";
+  p.statement = "Read two integers, print their sum.";
+  p.mode = problems::Mode::kStdio;
+  p.tests = {{"1 2\n", "3\n", ""}, {"-5 5\n", "0\n", ""}};
+  p.limits.time_ms = 2000;
+  return p;
+}
+
+// POST body to 127.0.0.1:port/path; the response body (the server closes after it).
+std::string http_post(int port, const std::string& path, const std::string& body) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    close(fd);
+    return "";
+  }
+  const std::string request = "POST " + path +
+                              " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                              "Connection: close\r\nContent-Length: " +
+                              std::to_string(body.size()) + "\r\n\r\n" + body;
+  for (size_t sent = 0; sent < request.size();) {
+    const ssize_t n = write(fd, request.data() + sent, request.size() - sent);
+    if (n <= 0) break;
+    sent += static_cast<size_t>(n);
+  }
+  std::string response;
+  char buffer[4096];
+  for (ssize_t n; (n = read(fd, buffer, sizeof(buffer))) > 0;) {
+    response.append(buffer, static_cast<size_t>(n));
+  }
+  close(fd);
+  const size_t header_end = response.find("\r\n\r\n");
+  return header_end == std::string::npos ? "" : response.substr(header_end + 4);
+}
+
+// One scored item as the wire shows it; the in-process client's result in the same shape.
+json as_wire(const RewardResult& r) {
+  json out = {{"reward", r.reward ? json(*r.reward) : json(nullptr)},
+              {"accuracy", r.accuracy},
+              {"format", r.format},
+              {"extracted", r.extracted},
+              {"verdict", r.verdict.empty() ? json(nullptr) : json(r.verdict)},
+              {"passed", r.passed},
+              {"total", r.total}};
+  if (!r.reason.empty()) out["reason"] = r.reason;
+  return out;
+}
+
+json comparable(json item) {
+  item.erase("language");  // only the server reports it
+  return item;
+}
+
+// The same completion gets the same reward, accuracy, format, verdict, counts and reason from the
+// in-process client, POST /v1/rewards and POST /get_reward: all three call judges/scoring.h.
+TEST(ThreePaths, SameScoreForEveryCompletionOfACorpus) {
+  char pattern[] = "/tmp/codejudge-three-paths-XXXXXX";
+  const std::string dir = mkdtemp(pattern);
+  const std::vector<problems::Problem> set = {add_problem("contract/add7"),
+                                              broken_checker_problem(), sum_problem()};
+  fs::create_directories(dir + "/problems");
+  {
+    std::ofstream out(dir + "/problems/contract.jsonl");
+    for (const auto& p : set) out << problems::to_json(p).dump() << "\n";
+  }
+  ServerProcess server = start_server(dir);
+  if (!server.skip.empty()) GTEST_SKIP() << server.skip;
+  ASSERT_TRUE(server.error.empty()) << server.error;
+  judges::JudgeConfig config;
+  config.cache_dir = dir + "/cache";
+  config.workers = 2;
+  std::string error;
+  std::unique_ptr<judges::Judge> judge = judges::Judge::create(config, &error);
+  ASSERT_TRUE(judge) << error;
+
+  const std::string think = "<think>\nplan\n</think>\n";
+  const std::string cpp = "```cpp\nint add_7(int x) { return x + 7; }\n```";
+  const std::string js = "```js\nfunction add_7(x) { return x + 7; }\n```";
+  const std::string sum = "```python\na, b = map(int, input().split())\nprint(a + b)\n```";
+  struct Case {
+    size_t problem;
+    std::string completion;
+    std::string language;  // "" lets judges choose from the last block
+  };
+  const std::vector<Case> corpus = {
+      {0, kCorrect, "python"},
+      {0, kCorrect, ""},
+      {0, kWrong, ""},
+      {0, kTwoOfThree, "python"},
+      {0, kCrash, ""},
+      {0, kNoCode, ""},
+      {0, answer("    return x + 7\n", false), ""},
+      {0, answer("    return x +\n"), ""},  // CE: a syntax error
+      {0, think + cpp, ""},                 // the last block's language: cpp
+      {0, think + cpp, "python"},           // no python block: no code
+      {0, think + cpp, "c++"},
+      {0, think + js, ""},
+      {0, kWrong + "\n" + cpp, ""},  // two blocks: the last one's language
+      {0, cpp + "\n" + kCorrect.substr(kCorrect.find("```")), ""},
+      {0, "~~~py {.numberLines}\ndef add_7(x):\n    return x + 7\n~~~", ""},
+      {0, "1. code:\n   ```python\n   def add_7(x):\n       return x + 7\n   ```", ""},
+      {0, think + "<answer>\n```python\ndef add_7(x):\n    return x + 7\n```\n</answer>", ""},
+      {0, think + "```python\ndef add_7(x):\n    return x + 7\n", ""},  // unterminated
+      {0, kCorrect + "\n```rust\n\n```", ""},                           // blank last block
+      {0, think + "```\ndef add_7(x):\n    return x + 7\n```", ""},     // untagged
+      {1, kCorrect, ""},                                                // IE: the checker dies
+      {2, think + sum, ""},
+      {2, think + sum, "python"},
+      {2,
+       think + "```c\n#include <stdio.h>\nint main(){int a,b;scanf(\"%d %d\",&a,&b);"
+               "printf(\"%d\\n\",a+b);}\n```",
+       ""},
+      {2, think + "```python\nprint(3)\n```", ""},
+  };
+
+  std::vector<RewardRequest> requests;
+  json items = json::array(), queries = json::array(), labels = json::array();
+  for (const Case& c : corpus) {
+    requests.push_back({&set[c.problem], c.completion, c.language});
+    json item = {{"problem_id", set[c.problem].id}, {"completion", c.completion}};
+    json label = {{"problem_id", set[c.problem].id}};
+    if (!c.language.empty()) item["language"] = label["language"] = c.language;
+    items.push_back(item);
+    queries.push_back(c.completion);
+    labels.push_back(label);
+  }
+  auto in_process = make_in_process_reward_client(judge.get(), RewardSettings{}, 2);
+  const std::vector<RewardResult> local = in_process->score(requests);
+  const json rewards = json::parse(
+      http_post(server.port, "/v1/rewards", json{{"items", items}}.dump()), nullptr, false);
+  const json get_reward = json::parse(
+      http_post(server.port, "/get_reward", json{{"query", queries}, {"labels", labels}}.dump()),
+      nullptr, false);
+  stop_server(&server);
+  judge.reset();
+  fs::remove_all(dir);
+
+  ASSERT_TRUE(rewards.contains("items")) << rewards.dump();
+  ASSERT_TRUE(get_reward.contains("items")) << get_reward.dump();
+  ASSERT_EQ(rewards["items"].size(), corpus.size());
+  ASSERT_EQ(get_reward["items"].size(), corpus.size());
+  std::set<std::string> verdicts;
+  for (size_t i = 0; i < corpus.size(); ++i) {
+    const json expected = as_wire(local[i]);
+    EXPECT_EQ(comparable(rewards["items"][i]), expected) << "/v1/rewards, case " << i;
+    EXPECT_EQ(comparable(get_reward["items"][i]), expected) << "/get_reward, case " << i;
+    verdicts.insert(local[i].verdict);
+  }
+  // The corpus covers the outcomes, so agreement is not agreement on one answer.
+  for (const char* verdict : {"AC", "WA", "RE", "CE", "IE", ""}) {
+    EXPECT_TRUE(verdicts.count(verdict)) << "no case gave " << verdict;
+  }
+  EXPECT_EQ(local[8].verdict, "AC") << "the last block's language (cpp) was judged";
+  EXPECT_FALSE(local[9].extracted) << "no python block in a cpp answer";
+  EXPECT_FALSE(local[20].reward) << "the broken checker is an IE";
+  EXPECT_NE(local[20].reason.find("mask this sample ("), std::string::npos)
+      << "the IE reason carries the judge's message: " << local[20].reason;
+}
 
 // --- the HTTP client against a scripted server --------------------------------------------
 

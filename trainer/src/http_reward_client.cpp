@@ -210,7 +210,7 @@ class HttpRewardClient : public RewardClient {
       json item =
           by_id ? json{{"problem_id", request.problem->id}} : inline_problem(*request.problem);
       item["completion"] = request.completion;
-      item["language"] = request.language;
+      if (!request.language.empty()) item["language"] = request.language;
       items.push_back(std::move(item));
     }
     const RewardSettings& s = config_.settings;

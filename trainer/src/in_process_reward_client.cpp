@@ -1,8 +1,9 @@
-// The in-process RewardClient: extraction, format and accuracy with the judges library.
+// The in-process RewardClient: judges::score_completion on a pool of threads.
 #include <algorithm>
 #include <atomic>
 #include <thread>
 
+#include "codejudge/judges/scoring.h"
 #include "codejudge/trainer/reward_client.h"
 
 namespace codejudge::trainer {
@@ -47,36 +48,16 @@ class InProcessRewardClient : public RewardClient {
       return out;  // null reward: our caller's bug, not the model's
     }
     try {
-      std::string language = judges::normalize_language(request.language);
-      judges::ExtractOptions extract = options_.extract;
-      extract.language = language;
-      std::optional<std::string> code = judges::extract_code(request.completion, extract);
-      double format = judges::format_reward(request.completion, options_.format);
-      judges::RewardInput input;
-      std::string judge_message;  // the judge's account of an IE
-      input.code_found = code.has_value();
-      input.total = request.problem->tests.size();
-      if (code) {
-        judges::JudgeOptions judge_options;
-        // Binary accuracy is decided by the first failure; fraction needs every test.
-        judge_options.stop_on_first_failure = options_.accuracy == judges::AccuracyMode::kBinary;
-        judges::JudgeResult result =
-            judge_->judge(*request.problem, judges::Submission{language, *code}, judge_options);
-        input.verdict = result.verdict;
-        input.passed = result.passed;
-        input.total = result.total;
-        out.verdict = judges::verdict_name(result.verdict);
-        if (result.verdict == judges::Verdict::kIE) judge_message = result.message;
-      }
-      judges::Reward reward = judges::compute_reward(input, format, options_);
-      out.reward = reward.reward;
-      out.accuracy = reward.accuracy;
-      out.format = reward.format;
-      out.extracted = code.has_value();
-      out.passed = input.passed;
-      out.total = input.total;
-      out.reason = reward.reason;
-      if (!judge_message.empty()) out.reason += " (" + judge_message + ")";
+      const judges::ScoredCompletion scored = judges::score_completion(
+          *judge_, *request.problem, request.completion, request.language, options_);
+      out.reward = scored.reward.reward;
+      out.accuracy = scored.reward.accuracy;
+      out.format = scored.reward.format;
+      if (scored.verdict) out.verdict = judges::verdict_name(*scored.verdict);
+      out.passed = scored.passed;
+      out.total = scored.total;
+      out.extracted = scored.code_found;
+      out.reason = scored.reward.reason;
     } catch (const std::exception& e) {
       out = RewardResult{};
       out.reason = std::string("internal error: ") + e.what();

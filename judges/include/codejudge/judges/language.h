@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "codejudge/problems/problem.h"
 #include "codejudge/sandbox/sandbox.h"
 
 namespace codejudge::judges {
@@ -71,6 +72,10 @@ std::vector<std::string> base_environment();
 
 // The language for a canonical name or an alias (case-insensitive), or nullptr.
 const Language* find_language(std::string_view name);
+
+// Whether judges can run `language` (canonical) in `mode`: assert is python only; function has
+// harnesses for python, cpp, java and javascript (judges/harness.h).
+bool mode_supports(problems::Mode mode, std::string_view language);
 
 // All seven, in a fixed order.
 const std::vector<Language>& all_languages();

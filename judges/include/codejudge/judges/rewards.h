@@ -32,6 +32,11 @@ struct ExtractOptions {
 // Block content is returned as written, minus the fence's own indentation.
 std::optional<std::string> extract_code(std::string_view completion, const ExtractOptions& options);
 
+// The language named by the info string of the completion's last closed, non-blank fenced
+// block, normalised ("py" -> "python"); "" when there is none or it has no info string. The same
+// scan as extract_code's, so the two never disagree on a block.
+std::string last_block_language(std::string_view completion);
+
 // The response in an OpenRLHF /get_reward query, which is the prompt followed by the response,
 // although its prompt part may differ from the prompt that was sent: cut from the left to fit
 // the context (OpenRLHF keeps a prompt's last max_prompt_length tokens) or re-tokenised

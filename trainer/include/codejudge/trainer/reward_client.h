@@ -1,8 +1,7 @@
 // The one way the trainer gets rewards: a RewardClient turns (problem, raw completion) pairs into
 // rewards. Two implementations honour the same contract (tests/trainer/reward_contract_test.cpp
 // runs one suite against both):
-//   - in process: the judges library (extract_code, format_reward, Judge, compute_reward) on a
-//     pool of threads;
+//   - in process: judges::score_completion (judges/scoring.h) on a pool of threads;
 //   - HTTP: POST /v1/rewards on one or more `codejudge serve` instances, batches spread
 //     round-robin, with per-request timeouts and retries with backoff on other servers.
 // An infrastructure failure (IE, an unreachable server) gives a null reward with a reason, so the
@@ -25,7 +24,7 @@ namespace codejudge::trainer {
 struct RewardRequest {
   const problems::Problem* problem = nullptr;  // must outlive score()
   std::string completion;                      // the model's raw text
-  std::string language = "python";
+  std::string language = "python";             // empty: the language of the completion's last block
 };
 
 struct RewardResult {
