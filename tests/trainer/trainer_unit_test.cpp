@@ -458,6 +458,17 @@ TEST(Report, ChartsEvaluationsAndEscapedSamples) {
   EXPECT_NE(sft_reward.find("no data"), std::string::npos);
   std::string pass = svg_chart("p", data.metrics, {{"g", "greedy_pass@1", "eval", "#000"}});
   EXPECT_NE(pass.find("<circle"), std::string::npos);
+  // Axis labels stay short enough for the margin.
+  std::string speed = svg_chart("t",
+                                {{{"phase", "sft"}, {"step", 1}, {"tokens_per_s", 20400.0}},
+                                 {{"phase", "sft"}, {"step", 2}, {"tokens_per_s", 0.002139}}},
+                                {{"t", "tokens_per_s", "sft", "#000"}});
+  EXPECT_NE(speed.find(">20.4k<"), std::string::npos);
+  EXPECT_NE(speed.find(">0.00214<"), std::string::npos);
+  // Without a KL term the KL chart says why it is empty.
+  data.config["rl"] = {{"beta", 0.0}};
+  for (nlohmann::json& m : data.metrics) m.erase("kl");
+  EXPECT_NE(render_report_html(data).find("not measured: --beta 0"), std::string::npos);
 }
 
 TEST(TensorIo, RoundTrip) {

@@ -70,10 +70,17 @@ std::string num(double value, int precision = 4) {
   return buffer;
 }
 
+// An axis label short enough for the chart's margin: 20400 as "20.4k", 0.002139 as "0.00214".
+std::string tick(double value) {
+  if (std::fabs(value) >= 1e4) return num(value / 1000.0, 3) + "k";
+  return num(value, 3);
+}
+
 }  // namespace
 
 std::string svg_chart(const std::string& title, const std::vector<json>& records,
-                      const std::vector<ChartSeries>& series, double phase_change_step) {
+                      const std::vector<ChartSeries>& series, double phase_change_step,
+                      const std::string& empty) {
   struct Line {
     const ChartSeries* series;
     std::vector<std::pair<double, double>> points;
@@ -99,7 +106,7 @@ std::string svg_chart(const std::string& title, const std::vector<json>& records
     }
     lines.push_back(std::move(line));
   }
-  constexpr double kW = 420, kH = 210, kLeft = 48, kRight = 10, kTop = 34, kBottom = 26;
+  constexpr double kW = 420, kH = 210, kLeft = 54, kRight = 10, kTop = 34, kBottom = 26;
   std::ostringstream svg;
   svg << "<svg xmlns='http://www.w3.org/2000/svg' width='" << kW << "' height='" << kH
       << "' viewBox='0 0 " << kW << " " << kH << "'>";
@@ -116,7 +123,8 @@ std::string svg_chart(const std::string& title, const std::vector<json>& records
   }
   if (!any) {
     svg << "<text x='" << kW / 2 << "' y='" << kH / 2
-        << "' font-size='12' text-anchor='middle' fill='#888'>no data</text></svg>";
+        << "' font-size='12' text-anchor='middle' fill='#888'>" << escape_html(empty)
+        << "</text></svg>";
     return svg.str();
   }
   if (x1 == x0) x1 = x0 + 1;
@@ -131,9 +139,9 @@ std::string svg_chart(const std::string& title, const std::vector<json>& records
   svg << "<line x1='" << kLeft << "' y1='" << kTop << "' x2='" << kLeft << "' y2='" << kH - kBottom
       << "' stroke='#999'/>";
   svg << "<text x='" << kLeft - 4 << "' y='" << py(y1) + 4 << "' font-size='10' text-anchor='end'>"
-      << num(y1) << "</text>";
+      << tick(y1) << "</text>";
   svg << "<text x='" << kLeft - 4 << "' y='" << py(y0) + 4 << "' font-size='10' text-anchor='end'>"
-      << num(y0) << "</text>";
+      << tick(y0) << "</text>";
   svg << "<text x='" << kLeft << "' y='" << kH - 8 << "' font-size='10'>" << num(x0) << "</text>";
   svg << "<text x='" << kW - kRight << "' y='" << kH - 8
       << "' font-size='10' text-anchor='end'>step " << num(x1) << "</text>";
@@ -253,8 +261,14 @@ std::string render_report_html(const ReportData& data) {
         {"RL gen", "gen_tokens_per_s", "rl", orange},
         {"RL train", "train_tokens_per_s", "rl", green}}},
       {"learning rate", {{"lr", "lr", "", grey}}}};
+  // Without a KL term (--beta 0, the default) no reference policy is kept to measure it against.
+  double beta = 0.0;
+  if (data.config.contains("rl") && data.config["rl"].is_object())
+    beta = data.config["rl"].value("beta", 0.0);
   for (const auto& [title, series] : charts) {
-    html << svg_chart(title, data.metrics, series, rl_start);
+    bool kl = series.front().key == "kl";
+    html << svg_chart(title, data.metrics, series, rl_start,
+                      kl && beta == 0.0 ? "not measured: --beta 0 keeps no reference" : "no data");
   }
   html << "</div>";
 

@@ -46,9 +46,11 @@ struct ChartSeries {
 };
 
 // An SVG line chart of the series (evaluations drawn as points, being few). A dashed line marks
-// `phase_change_step` (where RL started after SFT) when it is above 0.
+// `phase_change_step` (where RL started after SFT) when it is above 0; `empty` is what a chart
+// without a point says.
 std::string svg_chart(const std::string& title, const std::vector<nlohmann::json>& records,
-                      const std::vector<ChartSeries>& series, double phase_change_step = 0);
+                      const std::vector<ChartSeries>& series, double phase_change_step = 0,
+                      const std::string& empty = "no data");
 
 // "[rl] 12/100 |#####-----| reward 0.43 pass 0.31 tok/s 12.3k ETA 1m23s" on stderr: redrawn in
 // place on a terminal, one line every few seconds otherwise.
