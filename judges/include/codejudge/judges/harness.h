@@ -83,7 +83,8 @@
 
 namespace codejudge::judges {
 
-// Exit code and stderr prefix of a harness failure (our bug, never the submission's).
+// Exit code and stderr prefix a harness uses for input it cannot read (our bug). The judge never
+// reads them as a verdict: submission code in the same process can write them too (see above).
 inline constexpr int kHarnessExitCode = 99;
 inline constexpr std::string_view kHarnessStderrPrefix = "codejudge-harness:";
 
