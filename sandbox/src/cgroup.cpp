@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string_view>
 
@@ -357,15 +358,26 @@ uint64_t CgroupRun::cpu_ns() const {
   return now > cpu_base_ns_ ? now - cpu_base_ns_ : 0;
 }
 
-bool CgroupRun::any_runnable() const {
+std::optional<std::vector<std::string>> CgroupRun::task_files(const char* name) const {
   // v1: the slot's launcher thread is listed too; it sleeps while the run lasts.
   std::string tids;
-  if (!read_file(cpu_dir_ + (version_ == 2 ? "/cgroup.threads" : "/tasks"), &tids)) return true;
+  if (!read_file(cpu_dir_ + (version_ == 2 ? "/cgroup.threads" : "/tasks"), &tids)) {
+    return std::nullopt;
+  }
+  std::vector<std::string> files;
   std::istringstream in(tids);
   std::string tid;
   while (in >> tid) {
-    std::string stat;
-    if (!read_file("/proc/" + tid + "/stat", &stat)) continue;  // gone meanwhile
+    std::string text;
+    if (read_file("/proc/" + tid + "/" + name, &text)) files.push_back(std::move(text));
+  }  // a task that ended meanwhile is skipped
+  return files;
+}
+
+bool CgroupRun::any_runnable() const {
+  auto stats = task_files("stat");
+  if (!stats) return true;
+  for (const std::string& stat : *stats) {
     // "tid (comm) S ...": the state follows the last ')' (comm may hold anything).
     const size_t state = stat.rfind(')') + 2;
     if (state < stat.size() && (stat[state] == 'R' || stat[state] == 'D')) return true;
@@ -374,16 +386,12 @@ bool CgroupRun::any_runnable() const {
 }
 
 uint64_t CgroupRun::run_delay_ns() const {
-  std::string tids;
-  if (!read_file(cpu_dir_ + (version_ == 2 ? "/cgroup.threads" : "/tasks"), &tids)) return 0;
-  std::istringstream in(tids);
-  std::string tid;
+  auto schedstats = task_files("schedstat");
+  if (!schedstats) return 0;
   uint64_t total = 0;
-  while (in >> tid) {
-    std::string stat;
-    if (!read_file("/proc/" + tid + "/schedstat", &stat)) continue;  // gone meanwhile
+  for (const std::string& schedstat : *schedstats) {
     // "<ns on a CPU> <ns queued for one> <timeslices>"
-    std::istringstream fields(stat);
+    std::istringstream fields(schedstat);
     uint64_t on_cpu = 0, queued = 0;
     if (fields >> on_cpu >> queued) total += queued;
   }

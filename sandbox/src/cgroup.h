@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,8 @@ class CgroupRun {
   CgroupStats stats() const;
 
  private:
+  // /proc/<tid>/<name> of each live task of the run, or nullopt when the task list is unreadable.
+  std::optional<std::vector<std::string>> task_files(const char* name) const;
   friend class CgroupManager;
   uint64_t raw_cpu_ns() const;
   uint64_t oom_kills() const;
