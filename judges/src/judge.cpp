@@ -17,6 +17,7 @@
 #include "codejudge/judges/checker.h"
 #include "codejudge/judges/harness.h"
 #include "codejudge/judges/language.h"
+#include "run_areas.h"
 
 namespace codejudge::judges {
 namespace {
@@ -983,7 +984,7 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
 }
 
 Judge::RunOutput Judge::run(const Submission& submission, const std::string& stdin_data,
-                            const sandbox::Limits& limits) {
+                            const sandbox::Limits& limits, const RunFiles& files) {
   RunOutput output;
   const Language* language = find_language(submission.language);
   if (language == nullptr) {
@@ -1017,7 +1018,18 @@ Judge::RunOutput Judge::run(const Submission& submission, const std::string& std
   spec.limits.processes = std::max<uint32_t>(limits.processes, language->run_processes);
   spec.stdin_data = stdin_data;
   spec.binds.push_back({program.entry->box_dir(), std::string(kBoxDir), false});
+  std::unique_ptr<RunAreas> areas;
+  if (!files.empty()) {
+    std::string error;
+    areas =
+        RunAreas::prepare(files, impl_->config.scratch_parent, limits.tmpfs_bytes, &spec, &error);
+    if (!areas) {
+      output.run.message = "run files: " + error;
+      return output;
+    }
+  }
   output.run = impl_->box->run(spec);
+  if (areas) output.fetched = areas->fetch(files.fetch);
   return output;
 }
 

@@ -12,8 +12,37 @@
 namespace codejudge::sandbox {
 namespace {
 
-bool plain_name(const std::string& name) {
-  return !name.empty() && name != "." && name != ".." && name.find('/') == std::string::npos;
+// Splits a relative path into its components; false for an absolute path, an empty one, or
+// one with an empty, "." or ".." component (nothing may name a place outside the directory).
+bool components(const std::string& path, std::vector<std::string>* parts) {
+  if (path.empty() || path.front() == '/') return false;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    std::string part = path.substr(start, end - start);
+    if (part.empty() || part == "." || part == "..") return false;
+    parts->push_back(std::move(part));
+    start = end + 1;
+  }
+  return true;
+}
+
+// Opens the directory that holds the last component, one component at a time from the root
+// with O_NOFOLLOW: a symlink the program planted anywhere on the way (a directory link to /etc)
+// fails the walk instead of leading out. create makes missing directories, open to every
+// sandbox uid as the root is.
+UniqueFd open_parent(const std::string& root, const std::vector<std::string>& parts, bool create) {
+  UniqueFd dir(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  for (size_t i = 0; dir.valid() && i + 1 < parts.size(); ++i) {
+    const char* name = parts[i].c_str();
+    // Open to every sandbox uid whatever our umask; a directory left closed fails the walk.
+    if (create && mkdirat(dir.get(), name, 0777) == 0 && fchmodat(dir.get(), name, 0777, 0) != 0) {
+      return UniqueFd();
+    }
+    dir.reset(::openat(dir.get(), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  }
+  return dir;
 }
 
 }  // namespace
@@ -46,19 +75,20 @@ ScratchDir::~ScratchDir() {
 
 bool ScratchDir::write_file(const std::string& name, const std::string& data,
                             std::string* error) const {
-  if (!plain_name(name)) {
-    *error = "not a plain file name: " + name;
+  std::vector<std::string> parts;
+  if (!components(name, &parts)) {
+    *error = "not a relative path inside the directory: " + name;
     return false;
   }
-  UniqueFd dir(::open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd dir = open_parent(path_, parts, true);
   // O_NONBLOCK and the regular-file check: a FIFO or device planted by a program must not
   // block or receive our data; O_NOFOLLOW refuses a planted symlink.
-  UniqueFd fd(dir.valid() ? ::openat(dir.get(), name.c_str(),
+  UniqueFd fd(dir.valid() ? ::openat(dir.get(), parts.back().c_str(),
                                      O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644)
                           : -1);
   struct stat st {};
   if (!fd.valid() || fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) ||
-      ftruncate(fd.get(), 0) != 0) {
+      ftruncate(fd.get(), 0) != 0 || fchmod(fd.get(), 0666) != 0) {
     *error = errno_message("create " + path_ + "/" + name);
     if (fd.valid() && !S_ISREG(st.st_mode)) *error = "not a regular file: " + path_ + "/" + name;
     return false;
@@ -78,11 +108,13 @@ bool ScratchDir::write_file(const std::string& name, const std::string& data,
 
 std::optional<std::string> ScratchDir::read_file(const std::string& name,
                                                  uint64_t max_bytes) const {
-  if (!plain_name(name)) return std::nullopt;
-  UniqueFd dir(::open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  std::vector<std::string> parts;
+  if (!components(name, &parts)) return std::nullopt;
+  UniqueFd dir = open_parent(path_, parts, false);
   if (!dir.valid()) return std::nullopt;
   // O_NOFOLLOW and the regular-file check: a planted symlink or FIFO reads as nothing.
-  UniqueFd fd(::openat(dir.get(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  UniqueFd fd(
+      ::openat(dir.get(), parts.back().c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
   struct stat st {};
   if (!fd.valid() || fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) ||
       static_cast<uint64_t>(st.st_size) > max_bytes) {

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <initializer_list>
+#include <limits>
+#include <memory>
+
+#include <openssl/evp.h>
 
 #include "codejudge/judges/language.h"
 #include "codejudge/problems/json.h"
@@ -737,6 +741,39 @@ json encode_reward_item(const RewardItem& item, const judges::JudgeResult* resul
   return out;
 }
 
+namespace {
+
+// SandboxFusion's files travel as base64 (Python's b64encode: no line breaks).
+std::optional<std::string> decode_base64(std::string_view text) {
+  std::string out(text.size() / 4 * 3 + 3, '\0');
+  std::unique_ptr<EVP_ENCODE_CTX, decltype(&EVP_ENCODE_CTX_free)> ctx(EVP_ENCODE_CTX_new(),
+                                                                      EVP_ENCODE_CTX_free);
+  if (!ctx || text.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
+    return std::nullopt;
+  }
+  EVP_DecodeInit(ctx.get());
+  int n = 0, tail = 0;
+  if (EVP_DecodeUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &n,
+                       reinterpret_cast<const unsigned char*>(text.data()),
+                       static_cast<int>(text.size())) < 0 ||
+      EVP_DecodeFinal(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + n, &tail) != 1) {
+    return std::nullopt;
+  }
+  out.resize(static_cast<size_t>(n + tail));
+  return out;
+}
+
+std::string encode_base64(std::string_view data) {
+  std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(data.data()),
+                                static_cast<int>(data.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+}  // namespace
+
 std::optional<RunCodeTask> decode_run_code(const json& body, const Caps& caps, Error* error) {
   // SandboxFusion's RunCodeRequest. Fields we do not know are ignored, as pydantic does.
   RunCodeTask task;
@@ -791,14 +828,37 @@ std::optional<RunCodeTask> decode_run_code(const json& body, const Caps& caps, E
   }
   task.limits.memory_bytes = memory_mb << 20;
   task.limits.output_bytes = std::min<uint64_t>(caps.max_output_kb, 16 * 1024) << 10;
-  if (const json* files = find(body, "files");
-      files && !files->is_null() && !(files->is_object() && files->empty())) {
-    *error = bad("files", "extra files are not supported; send {}");
-    return std::nullopt;
+  if (const json* files = find(body, "files"); files && !files->is_null()) {
+    if (!files->is_object()) {
+      *error = bad("files", "expected an object from path to base64 contents");
+      return std::nullopt;
+    }
+    for (const auto& [path, contents] : files->items()) {
+      if (contents.is_null()) continue;  // SandboxFusion skips a file given as null
+      std::optional<std::string> data;
+      if (contents.is_string()) data = decode_base64(contents.get_ref<const std::string&>());
+      if (!data) {
+        *error = bad("files", "'" + path + "': expected base64 contents or null");
+        return std::nullopt;
+      }
+      task.files.place.emplace_back(path, std::move(*data));
+    }
   }
-  if (const json* fetch = find(body, "fetch_files");
-      fetch && !fetch->is_null() && !(fetch->is_array() && fetch->empty())) {
-    *error = bad("fetch_files", "fetching files is not supported; send []");
+  if (const json* fetch = find(body, "fetch_files"); fetch && !fetch->is_null()) {
+    if (!fetch->is_array()) {
+      *error = bad("fetch_files", "expected an array of paths");
+      return std::nullopt;
+    }
+    for (const json& path : *fetch) {
+      if (!path.is_string()) {
+        *error = bad("fetch_files", "expected an array of paths");
+        return std::nullopt;
+      }
+      task.files.fetch.push_back(path.get<std::string>());
+    }
+  }
+  if (std::string why; !judges::check_run_files(task.files, &why)) {
+    *error = bad(task.files.place.empty() ? "fetch_files" : "files", why);
     return std::nullopt;
   }
   return task;
@@ -889,6 +949,7 @@ json encode_run_code(const RunCodeTask& task, const judges::Judge::RunOutput& ou
     }
   }
   out["run_result"] = std::move(run_result);
+  for (const auto& [path, data] : output.fetched) out["files"][path] = encode_base64(data);
   return out;
 }
 

@@ -117,6 +117,7 @@ struct RunCodeTask {
   sandbox::Limits limits;
   bool compiled_language = false;  // SandboxFusion reports compile_result only for these
   bool timeout_capped = false;     // run_timeout was above --max-run-timeout-s
+  judges::RunFiles files;          // `files` (decoded) and `fetch_files`
 };
 std::optional<RunCodeTask> decode_run_code(const json& body, const Caps& caps, Error* error);
 json encode_run_code(const RunCodeTask& task, const judges::Judge::RunOutput& output);

@@ -40,8 +40,9 @@ class JudgeBackend : public Backend {
     return judge_->judge(problem, submission, options);
   }
   judges::Judge::RunOutput run(const judges::Submission& submission, const std::string& stdin_data,
-                               const sandbox::Limits& limits) override {
-    return judge_->run(submission, stdin_data, limits);
+                               const sandbox::Limits& limits,
+                               const judges::RunFiles& files) override {
+    return judge_->run(submission, stdin_data, limits, files);
   }
   judges::CacheStats cache_stats() const override { return judge_->cache_stats(); }
 
@@ -802,7 +803,8 @@ void App::Impl::run_code(api::RunCodeTask task, const FinishPtr& finish) {
     try {
       judges::Judge::RunOutput output;
       try {
-        output = backend->run(shared->submission, shared->stdin_data, shared->limits);
+        output =
+            backend->run(shared->submission, shared->stdin_data, shared->limits, shared->files);
       } catch (const std::exception& e) {
         output.run.status = sandbox::Status::kInternalError;
         output.run.message = std::string("run failed: ") + e.what();

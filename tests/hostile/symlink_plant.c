@@ -1,10 +1,11 @@
 // expect: OK
 // attack: plants symlinks to host paths in a ScratchDir work directory (and in /tmp), hoping
 //   host-side reads, writes or cleanup follow them: /work/link -> /root,
-//   /work/file -> /etc/passwd, /work/secret-link -> the planted /etc secret
+//   /work/file -> /etc/passwd, /work/secret-link -> the planted /etc secret, and a directory
+//   link /work/etc -> /etc that a host-side walk of "etc/passwd" must not pass through
 // work: scratch
-// refused: link file secret-link
-// unwritable: secret-link
+// refused: link file secret-link etc/passwd
+// unwritable: secret-link etc/passwd etc/cjhostile-new
 // stdout: planted
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   failed |= symlink("/root", "/work/link");
   failed |= symlink("/etc/passwd", "/work/file");
   failed |= symlink(secret, "/work/secret-link");
+  failed |= symlink("/etc", "/work/etc");
   snprintf(path, sizeof path, "/work/%s-etc", marker);
   failed |= symlink("/etc", path);
   snprintf(path, sizeof path, "/tmp/%s-etc", marker);

@@ -804,11 +804,56 @@ TEST_F(RealJudgeTest, RunCodeSpeaksSandboxFusion) {
   EXPECT_EQ(expect_error(call(post("/run_code", {{"code", "x"}, {"language", "bash"}})), 400,
                          "bad_request"),
             "language");
-  EXPECT_EQ(expect_error(
-                call(post("/run_code",
-                          {{"code", "x"}, {"language", "python"}, {"files", {{"a.txt", "aGk="}}}})),
-                400, "bad_request"),
-            "files");
+}
+
+// SandboxFusion's files and fetch_files, in the shapes of its own tests: input files at nested
+// relative paths, outputs fetched from the working directory and from /mnt, and what is not a
+// regular file left out.
+TEST_F(RealJudgeTest, RunCodePlacesAndFetchesFiles) {
+  const std::string code =
+      "import os\n"
+      "print(open('dir1/dir2/secret').read())\n"
+      "open('a.txt', 'w').write('out')\n"
+      "open('/mnt/b', 'w').write('mnt')\n"
+      "os.symlink('/etc/hostname', 'link')\n"
+      "os.mkdir('adir')\n";
+  json body = body_of(call(
+      post("/run_code",
+           {{"code", code},
+            {"language", "python"},
+            {"files", {{"dir1/dir2/secret", "aGVsbG8="}, {"skipped", nullptr}}},
+            {"fetch_files",
+             {"a.txt", "/mnt/b", "missing", "skipped", "link", "adir", "./dir1/dir2/secret"}}})));
+  EXPECT_EQ(body["status"], "Success") << body;
+  EXPECT_EQ(body["run_result"]["stdout"], "hello\n") << body;
+  EXPECT_EQ(body["files"],
+            json({{"a.txt", "b3V0"}, {"/mnt/b", "bW50"}, {"./dir1/dir2/secret", "aGVsbG8="}}))
+      << body;
+
+  // Each run starts with empty areas: nothing of the run before is there.
+  body = body_of(call(post("/run_code", {{"code", "import os; print(sorted(os.listdir('.')))"},
+                                         {"language", "python"},
+                                         {"fetch_files", {"a.txt", "/mnt/b"}}})));
+  EXPECT_EQ(body["run_result"]["stdout"], "[]\n") << body;
+  EXPECT_EQ(body["files"], json::object()) << body;
+
+  for (const json& files :
+       {json{{"../up", "aGk="}}, json{{"/etc/x", "aGk="}}, json{{"a.txt", "not base64!"}},
+        json{{"a", "aGk="}, {"a/b", "aGk="}}, json{{"a.txt", 1}}, json::array()}) {
+    EXPECT_EQ(expect_error(call(post("/run_code",
+                                     {{"code", "x"}, {"language", "python"}, {"files", files}})),
+                           400, "bad_request"),
+              "files")
+        << files;
+  }
+  for (const json& fetch : {json{"/proc/self/environ"}, json{1}, json::object()}) {
+    EXPECT_EQ(
+        expect_error(call(post("/run_code",
+                               {{"code", "x"}, {"language", "python"}, {"fetch_files", fetch}})),
+                     400, "bad_request"),
+        "fetch_files")
+        << fetch;
+  }
 }
 
 }  // namespace

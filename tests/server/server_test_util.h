@@ -78,7 +78,7 @@ class FakeBackend : public Backend {
     return result;
   }
   judges::Judge::RunOutput run(const judges::Submission&, const std::string& stdin_data,
-                               const sandbox::Limits&) override {
+                               const sandbox::Limits&, const judges::RunFiles&) override {
     wait();
     judges::Judge::RunOutput output;
     output.compile.ok = true;
@@ -158,8 +158,9 @@ class SharedJudgeBackend : public Backend {
     return shared_judge()->judge(problem, submission, options);
   }
   judges::Judge::RunOutput run(const judges::Submission& submission, const std::string& stdin_data,
-                               const sandbox::Limits& limits) override {
-    return shared_judge()->run(submission, stdin_data, limits);
+                               const sandbox::Limits& limits,
+                               const judges::RunFiles& files) override {
+    return shared_judge()->run(submission, stdin_data, limits, files);
   }
   judges::CacheStats cache_stats() const override { return shared_judge()->cache_stats(); }
 };

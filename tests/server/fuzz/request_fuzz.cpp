@@ -31,7 +31,7 @@ class NullBackend : public server::Backend {
     return result;
   }
   judges::Judge::RunOutput run(const judges::Submission&, const std::string& stdin_data,
-                               const sandbox::Limits&) override {
+                               const sandbox::Limits&, const judges::RunFiles&) override {
     judges::Judge::RunOutput output;
     output.compile.ok = true;
     output.run.status = sandbox::Status::kOk;

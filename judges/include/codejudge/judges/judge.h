@@ -49,12 +49,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "codejudge/judges/compile_cache.h"
+#include "codejudge/judges/run_files.h"
 #include "codejudge/judges/verdict.h"
 #include "codejudge/problems/problem.h"
 #include "codejudge/sandbox/sandbox.h"
@@ -135,14 +137,16 @@ class Judge {
   JudgeResult judge(const problems::Problem& problem, const Submission& submission,
                     const JudgeOptions& options);
 
-  // For `codejudge run`: compile (cached) then run once with stdin_data and limits. When the
-  // compile fails, run.status is kInternalError with message "compile failed" (see compile).
+  // For `codejudge run` and `/run_code`: compile (cached) then run once with stdin_data and
+  // limits, with `files` placed before and fetched after (paths checked by check_run_files).
+  // When the compile fails, run.status is kInternalError with message "compile failed".
   struct RunOutput {
     CompileInfo compile;
     sandbox::Result run;
+    std::map<std::string, std::string> fetched;  // by the path asked for in files.fetch
   };
   RunOutput run(const Submission& submission, const std::string& stdin_data,
-                const sandbox::Limits& limits);
+                const sandbox::Limits& limits, const RunFiles& files = {});
 
   const sandbox::HostReport& host() const;
   CacheStats cache_stats() const;

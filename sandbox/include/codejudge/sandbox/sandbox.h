@@ -159,9 +159,10 @@ class ScratchDir {
   ScratchDir& operator=(const ScratchDir&) = delete;
 
   const std::string& path() const { return path_; }
-  // Writes a file (never through a symlink) readable by the sandbox.
+  // Writes a file that the sandbox uids may read and write. `name` is a path relative to the
+  // directory ("data/in.txt"; missing directories are made); no symlink is followed on the way.
   bool write_file(const std::string& name, const std::string& data, std::string* error) const;
-  // Reads a regular file without following symlinks, at most max_bytes.
+  // Reads a regular file at a relative path without following symlinks, at most max_bytes.
   std::optional<std::string> read_file(const std::string& name, uint64_t max_bytes) const;
 
  private:

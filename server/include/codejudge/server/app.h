@@ -37,8 +37,8 @@ class Backend {
                                     const judges::Submission& submission,
                                     const judges::JudgeOptions& options) = 0;
   virtual judges::Judge::RunOutput run(const judges::Submission& submission,
-                                       const std::string& stdin_data,
-                                       const sandbox::Limits& limits) = 0;
+                                       const std::string& stdin_data, const sandbox::Limits& limits,
+                                       const judges::RunFiles& files) = 0;
   virtual judges::CacheStats cache_stats() const { return {}; }
 };
 
