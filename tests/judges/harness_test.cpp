@@ -1037,7 +1037,7 @@ TEST(HarnessTypes, GenerationRejectsWhatItCannotRun) {
       make_function_program("python", signature("int", {{"a", "void"}}), "f", "", "", &error));
   EXPECT_FALSE(make_function_program("python", signature("void", {}), "f", "", "", &error));
   EXPECT_FALSE(make_function_program("python", sig, "os.system", "", "", &error));
-  EXPECT_FALSE(make_assert_program("", "", "f(1)", false, &error));
+  EXPECT_FALSE(make_assert_program("python", "", "", "f(1)", false, &error));
   for (std::string language : {"python", "python3", "cpp", "c++", "java", "javascript", "js"}) {
     auto generated = make_function_program(language, sig, "f", "", "", &error);
     ASSERT_TRUE(generated) << language << ": " << error;
@@ -1089,11 +1089,12 @@ TEST(HarnessProtocol, AssertStdinFramesEachTestBySize) {
 
 TEST(HarnessProtocol, AssertHeaderCarriesTheSubmissionAsData) {
   std::string error;
-  auto generated = make_assert_program("import re\n", "def f(): pass\n", "f", true, &error);
+  auto generated =
+      make_assert_program("python", "import re\n", "def f(): pass\n", "f", true, &error);
   ASSERT_TRUE(generated) << error;
   EXPECT_EQ(generated->stdin_prefix, "10 14 1 1\nimport re\ndef f(): pass\nf");
   // The program is the same for every submission: nothing of it is pasted into the source.
-  auto other = make_assert_program("", "x = 1\n", "Solution().g", false, &error);
+  auto other = make_assert_program("python", "", "x = 1\n", "Solution().g", false, &error);
   ASSERT_TRUE(other) << error;
   EXPECT_EQ(other->source, generated->source);
   EXPECT_EQ(other->stdin_prefix, "0 6 12 0\nx = 1\nSolution().g");
@@ -1157,7 +1158,7 @@ struct AssertRun {
 AssertRun run_assert(const std::string& preamble, const std::string& code, const std::string& entry,
                      const std::string& test_code) {
   std::string error;
-  auto generated = make_assert_program(preamble, code, entry, false, &error);
+  auto generated = make_assert_program("python", preamble, code, entry, false, &error);
   EXPECT_TRUE(generated) << error;
   AssertRun run;
   if (!generated) return run;
