@@ -649,41 +649,29 @@ void App::Impl::dispatch(const std::string& pattern, std::string_view text,
     (*finish)(error(bad));
     return;
   }
+  // A decoded request goes on to `handle`; one that does not decode is answered with its error.
+  auto then = [&](auto decoded, auto&& handle) {
+    if (decoded) {
+      handle(std::move(*decoded));
+    } else {
+      (*finish)(error(bad));
+    }
+  };
   if (pattern == "/v1/judge") {
-    auto task = api::decode_submission(*body, problems, caps, "", &bad);
-    if (!task) {
-      (*finish)(error(bad));
-      return;
-    }
-    judge_one(std::move(*task), finish);
+    then(api::decode_submission(*body, problems, caps, "", &bad),
+         [&](api::JudgeTask task) { judge_one(std::move(task), finish); });
   } else if (pattern == "/v1/judge/batch") {
-    auto items = api::decode_batch(*body, problems, caps, &bad);
-    if (!items) {
-      (*finish)(error(bad));
-      return;
-    }
-    judge_batch(std::move(*items), finish);
+    then(api::decode_batch(*body, problems, caps, &bad),
+         [&](std::vector<api::BatchItem> items) { judge_batch(std::move(items), finish); });
   } else if (pattern == "/v1/rewards") {
-    auto batch = api::decode_rewards(*body, problems, caps, &bad);
-    if (!batch) {
-      (*finish)(error(bad));
-      return;
-    }
-    rewards(std::move(*batch), false, finish);
+    then(api::decode_rewards(*body, problems, caps, &bad),
+         [&](api::RewardBatch batch) { rewards(std::move(batch), false, finish); });
   } else if (pattern == "/get_reward") {
-    auto batch = api::decode_get_reward(*body, problems, caps, app->config(), &bad);
-    if (!batch) {
-      (*finish)(error(bad));
-      return;
-    }
-    rewards(std::move(*batch), true, finish);
+    then(api::decode_get_reward(*body, problems, caps, app->config(), &bad),
+         [&](api::RewardBatch batch) { rewards(std::move(batch), true, finish); });
   } else if (pattern == "/run_code") {
-    auto task = api::decode_run_code(*body, caps, &bad);
-    if (!task) {
-      (*finish)(error(bad));
-      return;
-    }
-    run_code(std::move(*task), finish);
+    then(api::decode_run_code(*body, caps, &bad),
+         [&](api::RunCodeTask task) { run_code(std::move(task), finish); });
   }
 }
 
