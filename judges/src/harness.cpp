@@ -128,6 +128,11 @@ std::optional<EntryPoint> parse_entry_point(std::string_view text, std::string* 
 std::optional<GeneratedSource> make_function_program(
     std::string_view language, const problems::Signature& signature, std::string_view entry_point,
     std::string_view preamble, std::string_view user_code, std::string* error) {
+  const Language* found = find_language(language);
+  if (found == nullptr || found->function_harness == nullptr) {
+    set_error(error, mode_support_error(problems::Mode::kFunction, language));
+    return std::nullopt;
+  }
   harness_detail::FunctionSpec spec;
   auto entry = parse_entry_point(entry_point, error);
   if (!entry) return std::nullopt;
@@ -160,21 +165,9 @@ std::optional<GeneratedSource> make_function_program(
   spec.preamble = preamble;
   spec.user_code = user_code;
 
-  if (language == "python" || language == "python3" || language == "py") {
-    return harness_detail::make_python_function(spec);
-  }
-  if (language == "cpp" || language == "c++") {
-    return GeneratedSource{harness_detail::make_cpp_function(spec), "main.cpp", "", {}};
-  }
-  if (language == "java") {
-    return GeneratedSource{harness_detail::make_java_function(spec), "Main.java", "", {}};
-  }
-  if (language == "javascript" || language == "js" || language == "node") {
-    return GeneratedSource{harness_detail::make_javascript_function(spec), "main.js", "", {}};
-  }
-  set_error(error, "function mode supports python, cpp, java and javascript, not '" +
-                       std::string(language) + "'");
-  return std::nullopt;
+  GeneratedSource generated = found->function_harness(spec);
+  if (generated.file_name.empty()) generated.file_name = found->source_file;
+  return generated;
 }
 
 std::string function_stdin(std::string_view token,
@@ -235,13 +228,21 @@ ResultLines parse_result_lines(std::string_view stdout_data, std::string_view to
   return results;
 }
 
-std::optional<GeneratedSource> make_assert_program(std::string_view preamble,
+std::optional<GeneratedSource> make_assert_program(std::string_view language,
+                                                   std::string_view preamble,
                                                    std::string_view user_code,
                                                    std::string_view entry_point,
                                                    bool stop_at_first_failure, std::string* error) {
+  const Language* found = find_language(language);
+  if (found == nullptr || found->assert_harness == nullptr) {
+    set_error(error, mode_support_error(problems::Mode::kAssert, language));
+    return std::nullopt;
+  }
   if (!parse_entry_point(entry_point, error)) return std::nullopt;
-  return harness_detail::make_python_assert(preamble, user_code, entry_point,
-                                            stop_at_first_failure);
+  GeneratedSource generated =
+      found->assert_harness(preamble, user_code, entry_point, stop_at_first_failure);
+  if (generated.file_name.empty()) generated.file_name = found->source_file;
+  return generated;
 }
 
 std::string assert_stdin(const std::vector<std::string>& test_codes) {

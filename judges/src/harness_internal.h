@@ -24,10 +24,12 @@ struct FunctionSpec {
 
 std::string type_code(const ValueType& type);
 
+// The languages' harnesses, named by their entries in the language table (language.cpp). A
+// generated file_name left empty is the language's source_file.
 GeneratedSource make_python_function(const FunctionSpec& spec);
-std::string make_cpp_function(const FunctionSpec& spec);
-std::string make_java_function(const FunctionSpec& spec);
-std::string make_javascript_function(const FunctionSpec& spec);
+GeneratedSource make_cpp_function(const FunctionSpec& spec);
+GeneratedSource make_java_function(const FunctionSpec& spec);
+GeneratedSource make_javascript_function(const FunctionSpec& spec);
 GeneratedSource make_python_assert(std::string_view preamble, std::string_view user_code,
                                    std::string_view entry_point, bool stop_at_first_failure);
 

@@ -9,6 +9,7 @@
 // its imports move to the top (imports must precede types), and a top-level class Main of its
 // own (a demo driver) is renamed with every reference to it.
 #include <string>
+#include <utility>
 
 #include "embedded_harness.h"
 #include "harness_internal.h"
@@ -87,7 +88,7 @@ std::string java_string(std::string_view text) {
 
 }  // namespace
 
-std::string make_java_function(const FunctionSpec& spec) {
+GeneratedSource make_java_function(const FunctionSpec& spec) {
   JavaParts preamble = prepare_java(spec.preamble);
   JavaParts user = prepare_java(spec.user_code);
   std::string imports(kImports);
@@ -121,7 +122,9 @@ std::string make_java_function(const FunctionSpec& spec) {
   out += "    static Class<?> target() { return " + class_name + ".class; }\n";
   out += "    static Object create() { return new " + class_name + "(); }\n";
   out += "}\n";
-  return out;
+  GeneratedSource generated;
+  generated.source = std::move(out);
+  return generated;
 }
 
 }  // namespace codejudge::judges::harness_detail

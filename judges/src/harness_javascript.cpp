@@ -6,6 +6,7 @@
 // "Solution().f" uses class Solution's method f when there is one and otherwise a free function
 // f, which is how LeetCode's JavaScript starters look.
 #include <string>
+#include <utility>
 
 #include "embedded_harness.h"
 #include "harness_internal.h"
@@ -20,7 +21,7 @@ std::string js_string(std::string_view text) {
 
 }  // namespace
 
-std::string make_javascript_function(const FunctionSpec& spec) {
+GeneratedSource make_javascript_function(const FunctionSpec& spec) {
   std::string out(embedded_file("read_stdin.js"));
   std::string blanked =
       blank_comments_and_strings(std::string(spec.preamble) + "\n" + std::string(spec.user_code));
@@ -60,7 +61,9 @@ std::string make_javascript_function(const FunctionSpec& spec) {
   out += "  entry: (stop) => {\n" + entry + "  },\n";
   out += "};\n";
   out += embedded_file("function_driver.js");
-  return out;
+  GeneratedSource generated;
+  generated.source = std::move(out);
+  return generated;
 }
 
 }  // namespace codejudge::judges::harness_detail

@@ -58,9 +58,12 @@ GeneratedSource make_python_function(const FunctionSpec& spec) {
     if (!params.empty()) params += ' ';
     params += code;
   }
-  return python_harness("function_harness.py",
-                        sized_texts({embedded_file("leetcode_prelude.py"), spec.preamble,
-                                     spec.user_code, spec.entry_text, params, spec.return_code}));
+  GeneratedSource generated =
+      python_harness("function_harness.py",
+                     sized_texts({embedded_file("leetcode_prelude.py"), spec.preamble,
+                                  spec.user_code, spec.entry_text, params, spec.return_code}));
+  generated.reports_compile_errors = true;
+  return generated;
 }
 
 GeneratedSource make_python_assert(std::string_view preamble, std::string_view user_code,

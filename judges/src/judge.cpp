@@ -548,9 +548,11 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
   std::string file_name = language->source_file;
   std::string stdin_prefix;         // the Python harnesses' header: the submission as data
   CompileRecipe harness_recipe;     // a harness the same for every submission: its own compile
+  bool harness_compiles = false;    // the harness reports the submission's compile error
   std::string main_class = "Main";  // Java's class to run; a harness's is always Main
   std::string harness_error;
-  std::optional<ValueType> result_type;  // function mode: what a test's result is compared as
+  std::optional<ValueType> result_type;      // function mode: what a test's result is compared as
+  std::optional<GeneratedSource> generated;  // function and assert modes: the harnessed program
   switch (problem.mode) {
     case problems::Mode::kStdio: {
       ProgramSource program = program_source(
@@ -561,13 +563,9 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
       break;
     }
     case problems::Mode::kFunction: {
-      auto generated = make_function_program(language->name, problem.signature, problem.entry_point,
-                                             preamble, submission.code, &harness_error);
+      generated = make_function_program(language->name, problem.signature, problem.entry_point,
+                                        preamble, submission.code, &harness_error);
       if (!generated) return finish(Verdict::kIE, "function harness: " + harness_error);
-      source = std::move(generated->source);
-      file_name = std::move(generated->file_name);
-      stdin_prefix = std::move(generated->stdin_prefix);
-      harness_recipe = std::move(generated->compile);
       // Every test is checked against the signature before anything runs: a test that does not
       // fit is the problem's defect (IE), and a harness never has a reason of its own to fail,
       // so nothing a harnessed process says about its input can be a verdict.
@@ -576,25 +574,21 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
       break;
     }
     case problems::Mode::kAssert: {
-      if (language->name != "python") {
-        return finish(Verdict::kIE, "assert mode supports python only, not " + language->name);
-      }
-      auto generated = make_assert_program(preamble, submission.code, problem.entry_point,
-                                           options.stop_on_first_failure, &harness_error);
+      generated =
+          make_assert_program(language->name, preamble, submission.code, problem.entry_point,
+                              options.stop_on_first_failure, &harness_error);
       if (!generated) return finish(Verdict::kIE, "assert harness: " + harness_error);
-      source = std::move(generated->source);
-      file_name = std::move(generated->file_name);
-      stdin_prefix = std::move(generated->stdin_prefix);
-      harness_recipe = std::move(generated->compile);
       break;
     }
   }
+  if (generated) {
+    source = std::move(generated->source);
+    file_name = std::move(generated->file_name);
+    stdin_prefix = std::move(generated->stdin_prefix);
+    harness_recipe = std::move(generated->compile);
+    harness_compiles = generated->reports_compile_errors;
+  }
 
-  // Only python's function harness reports a compile error by exit code and marker (assert
-  // mode's come as evaluator records); from any other program the marker is the program's own
-  // output (a C++ submission can write it too).
-  const bool harness_compiles =
-      problem.mode == problems::Mode::kFunction && language->name == "python";
   Compiled program = impl_->compile(*language, file_name, source,
                                     harness_recipe.argv.empty() ? nullptr : &harness_recipe);
   result.compile = program.info;

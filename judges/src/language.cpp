@@ -43,12 +43,74 @@ sandbox::Limits compile_limits(uint64_t memory_bytes, uint32_t processes) {
   return limits;
 }
 
+// Java: the file and the class to run follow from the code (language.h, program_source).
+void java_stand_alone_source(ProgramSource& program) {
+  using harness_detail::is_identifier_char;
+  using harness_detail::word_at;
+  const std::string blanked = harness_detail::blank_comments_and_strings(program.code);
+  auto skip_space = [&](size_t pos) {
+    while (pos < blanked.size() && std::isspace(static_cast<unsigned char>(blanked[pos]))) ++pos;
+    return pos;
+  };
+  std::string public_class;  // the first public top-level type
+  std::string main_class;    // the first top-level type that declares a method main
+  std::string declared;      // a top-level type whose body has not opened yet
+  std::string inside;        // the top-level type whose body we are in
+  bool is_public = false;    // "public" seen in the current top-level declaration
+  int depth = 0;
+  for (size_t i = 0; i < blanked.size(); ++i) {
+    const char c = blanked[i];
+    if (c == '{') {
+      if (depth++ == 0) inside = std::exchange(declared, "");
+      continue;
+    }
+    if (c == '}') {
+      if (depth > 0 && --depth == 0) inside.clear();
+      continue;
+    }
+    if (c == ';' && depth == 0) is_public = false;
+    const std::string_view word = word_at(blanked, i);
+    if (word.empty()) continue;
+    if (depth == 0 && word == "package") {
+      size_t end = blanked.find(';', i);
+      end = end == std::string::npos ? blanked.size() : end + 1;
+      for (size_t k = i; k < end; ++k) {
+        if (program.code[k] != '\n') program.code[k] = ' ';
+      }
+      i = end - 1;
+      continue;
+    }
+    if (depth == 0 && word == "public") {
+      is_public = true;
+    } else if (depth == 0 &&
+               (word == "class" || word == "interface" || word == "enum" || word == "record")) {
+      declared = std::string(word_at(blanked, skip_space(i + word.size())));
+      if (is_public && public_class.empty()) public_class = declared;
+      is_public = false;
+    } else if (depth == 1 && word == "main" && !inside.empty() && main_class.empty()) {
+      // A method declaration "void main(": the previous word is void, the next token '('.
+      size_t before = i;
+      while (before > 0 && std::isspace(static_cast<unsigned char>(blanked[before - 1]))) --before;
+      const bool after_void = before >= 4 && blanked.compare(before - 4, 4, "void") == 0 &&
+                              (before == 4 || !is_identifier_char(blanked[before - 5]));
+      const size_t next = skip_space(i + word.size());
+      if (after_void && next < blanked.size() && blanked[next] == '(') main_class = inside;
+    }
+    i += word.size() - 1;
+  }
+  if (!public_class.empty()) program.file_name = public_class + ".java";
+  program.main_class = !public_class.empty() ? public_class
+                       : !main_class.empty() ? main_class
+                                             : "Main";
+}
+
 std::vector<Language> make_languages() {
   std::vector<Language> languages;
   {
     Language l;
     l.name = "python";
     l.aliases = {"py", "python3"};
+    l.fence_labels = {"py3"};
     l.source_file = "main.py";
     l.tool = "/usr/bin/python3";
     l.version_argv = {"/usr/bin/python3", "--version"};
@@ -59,13 +121,18 @@ std::vector<Language> make_languages() {
                       "{src}"};
     l.compile_limits = compile_limits(256 * kMiB, 16);
     l.artifacts = {{"main.py", false}};
+    l.run_template = {"/usr/bin/python3", "{box}/main.py"};
     l.run_env = {"PYTHONDONTWRITEBYTECODE=1"};
+    l.interpreted = true;
+    l.function_harness = harness_detail::make_python_function;
+    l.assert_harness = harness_detail::make_python_assert;
     languages.push_back(std::move(l));
   }
   {
     Language l;
     l.name = "cpp";
     l.aliases = {"c++", "cxx", "cc"};
+    l.fence_labels = {"c++17", "c++20"};
     l.source_file = "main.cpp";
     l.tool = "/usr/bin/g++";
     l.version_argv = {"/usr/bin/g++", "--version"};
@@ -75,24 +142,27 @@ std::vector<Language> make_languages() {
     l.compile_argv = {"/usr/bin/g++", "-std=c++20", "-O2", "-o", "main", "{src}"};
     l.compile_limits = compile_limits(1024 * kMiB, 32);
     l.artifacts = {{"main", true}};
+    l.run_template = {"{box}/main"};
+    l.function_harness = harness_detail::make_cpp_function;
     languages.push_back(std::move(l));
   }
   {
     Language l;
     l.name = "c";
-    l.aliases = {};
+    l.fence_labels = {"h"};
     l.source_file = "main.c";
     l.tool = "/usr/bin/gcc";
     l.version_argv = {"/usr/bin/gcc", "--version"};
     l.compile_argv = {"/usr/bin/gcc", "-std=c17", "-O2", "-o", "main", "{src}", "-lm"};  // no -pipe
     l.compile_limits = compile_limits(1024 * kMiB, 32);
     l.artifacts = {{"main", true}};
+    l.run_template = {"{box}/main"};
     languages.push_back(std::move(l));
   }
   {
     Language l;
     l.name = "java";
-    l.aliases = {};
+    l.fence_labels = {"java17"};
     l.source_file = "Main.java";
     l.tool = "/usr/bin/javac";
     l.version_argv = {"/usr/bin/javac", "-version"};
@@ -111,21 +181,42 @@ std::vector<Language> make_languages() {
     l.compile_limits = compile_limits(1536 * kMiB, 128);
     // Every top-level and nested class of the file lands next to Main.class.
     l.artifacts = {{"*.class", false}};
+    // The heap may use the whole memory limit: the JVM's default (a quarter of the cgroup
+    // limit) would turn solutions that fit into OutOfMemoryError. The cgroup still enforces
+    // the limit on the whole process. -Xss sizes the main thread's stack for deep recursion.
+    // SerialGC and one CPU keep startup cheap and the thread count low; perf data off avoids
+    // writing /tmp/hsperfdata. -ea: assertions on (see run_argv).
+    l.run_template = {"/usr/bin/java",
+                      "-ea",
+                      "-Xmx{heap_mb}m",
+                      "-Xss64m",
+                      "-XX:+UseSerialGC",
+                      "-XX:ActiveProcessorCount=1",
+                      "-XX:-UsePerfData",
+                      "-cp",
+                      "{box}",
+                      "{main_class}"};
     l.run_processes = 64;
     l.needs_cgroups = true;
+    l.stand_alone_source = java_stand_alone_source;
+    l.function_harness = harness_detail::make_java_function;
     languages.push_back(std::move(l));
   }
   {
     Language l;
     l.name = "javascript";
     l.aliases = {"js", "node", "nodejs"};
+    l.fence_labels = {"mjs"};
     l.source_file = "main.js";
     l.tool = "/usr/bin/node";
     l.version_argv = {"/usr/bin/node", "--version"};
     l.compile_argv = {"/usr/bin/node", "--check", "{src}"};
     l.compile_limits = compile_limits(512 * kMiB, 64);
     l.artifacts = {{"main.js", false}};
+    l.run_template = {"/usr/bin/node", "{box}/main.js"};
     l.needs_cgroups = true;
+    l.interpreted = true;
+    l.function_harness = harness_detail::make_javascript_function;
     languages.push_back(std::move(l));
   }
   {
@@ -142,6 +233,7 @@ std::vector<Language> make_languages() {
                       "codegen-units=1", "-o", "main",      "{src}"};
     l.compile_limits = compile_limits(1536 * kMiB, 128);
     l.artifacts = {{"main", true}};
+    l.run_template = {"{box}/main"};
     languages.push_back(std::move(l));
   }
   {
@@ -160,6 +252,7 @@ std::vector<Language> make_languages() {
                      "GOMAXPROCS=2"};
     l.compile_limits = compile_limits(1536 * kMiB, 128);
     l.artifacts = {{"main", true}};
+    l.run_template = {"{box}/main"};
     // One P: the garbage collector's parallel workers would otherwise scale with the host's
     // cores, and their CPU time counts against the limit, so verdicts would depend on the host.
     l.run_env = {"GOMAXPROCS=1"};
@@ -254,28 +347,21 @@ std::string first_output_line(const std::vector<std::string>& argv) {
 
 std::vector<std::string> Language::run_argv(uint64_t memory_bytes,
                                             std::string_view main_class) const {
-  const std::string box(kBoxDir);
-  if (name == "python") return {"/usr/bin/python3", box + "/main.py"};
-  if (name == "javascript") return {"/usr/bin/node", box + "/main.js"};
-  if (name == "java") {
-    // The heap may use the whole memory limit: the JVM's default (a quarter of the cgroup
-    // limit) would turn solutions that fit into OutOfMemoryError. The cgroup still enforces
-    // the limit on the whole process. -Xss sizes the main thread's stack for deep recursion.
-    // SerialGC and one CPU keep startup cheap and the thread count low; perf data off avoids
-    // writing /tmp/hsperfdata.
-    uint64_t heap_mb = std::max<uint64_t>(memory_bytes / kMiB, 16);
-    return {"/usr/bin/java",
-            "-ea",
-            "-Xmx" + std::to_string(heap_mb) + "m",
-            "-Xss64m",
-            "-XX:+UseSerialGC",
-            "-XX:ActiveProcessorCount=1",
-            "-XX:-UsePerfData",
-            "-cp",
-            box,
-            std::string(main_class)};
+  const std::vector<std::pair<std::string_view, std::string>> values = {
+      {"{box}", std::string(kBoxDir)},
+      {"{heap_mb}", std::to_string(std::max<uint64_t>(memory_bytes / kMiB, 16))},
+      {"{main_class}", std::string(main_class)}};
+  std::vector<std::string> argv = run_template;
+  for (std::string& arg : argv) {
+    // Values are a path, a number and a Java identifier: none contains a placeholder.
+    for (const auto& [placeholder, value] : values) {
+      for (size_t at = arg.find(placeholder); at != std::string::npos;
+           at = arg.find(placeholder, at + value.size())) {
+        arg.replace(at, placeholder.size(), value);
+      }
+    }
   }
-  return {box + "/main"};
+  return argv;
 }
 
 std::vector<std::string> Language::compile_command(std::string_view source_file_name) const {
@@ -288,64 +374,7 @@ std::vector<std::string> Language::compile_command(std::string_view source_file_
 
 ProgramSource program_source(const Language& language, std::string code) {
   ProgramSource program{language.source_file, std::move(code), ""};
-  if (language.name != "java") return program;
-  using harness_detail::is_identifier_char;
-  using harness_detail::word_at;
-  const std::string blanked = harness_detail::blank_comments_and_strings(program.code);
-  auto skip_space = [&](size_t pos) {
-    while (pos < blanked.size() && std::isspace(static_cast<unsigned char>(blanked[pos]))) ++pos;
-    return pos;
-  };
-  std::string public_class;  // the first public top-level type
-  std::string main_class;    // the first top-level type that declares a method main
-  std::string declared;      // a top-level type whose body has not opened yet
-  std::string inside;        // the top-level type whose body we are in
-  bool is_public = false;    // "public" seen in the current top-level declaration
-  int depth = 0;
-  for (size_t i = 0; i < blanked.size(); ++i) {
-    const char c = blanked[i];
-    if (c == '{') {
-      if (depth++ == 0) inside = std::exchange(declared, "");
-      continue;
-    }
-    if (c == '}') {
-      if (depth > 0 && --depth == 0) inside.clear();
-      continue;
-    }
-    if (c == ';' && depth == 0) is_public = false;
-    const std::string_view word = word_at(blanked, i);
-    if (word.empty()) continue;
-    if (depth == 0 && word == "package") {
-      size_t end = blanked.find(';', i);
-      end = end == std::string::npos ? blanked.size() : end + 1;
-      for (size_t k = i; k < end; ++k) {
-        if (program.code[k] != '\n') program.code[k] = ' ';
-      }
-      i = end - 1;
-      continue;
-    }
-    if (depth == 0 && word == "public") {
-      is_public = true;
-    } else if (depth == 0 &&
-               (word == "class" || word == "interface" || word == "enum" || word == "record")) {
-      declared = std::string(word_at(blanked, skip_space(i + word.size())));
-      if (is_public && public_class.empty()) public_class = declared;
-      is_public = false;
-    } else if (depth == 1 && word == "main" && !inside.empty() && main_class.empty()) {
-      // A method declaration "void main(": the previous word is void, the next token '('.
-      size_t before = i;
-      while (before > 0 && std::isspace(static_cast<unsigned char>(blanked[before - 1]))) --before;
-      const bool after_void = before >= 4 && blanked.compare(before - 4, 4, "void") == 0 &&
-                              (before == 4 || !is_identifier_char(blanked[before - 5]));
-      const size_t next = skip_space(i + word.size());
-      if (after_void && next < blanked.size() && blanked[next] == '(') main_class = inside;
-    }
-    i += word.size() - 1;
-  }
-  if (!public_class.empty()) program.file_name = public_class + ".java";
-  program.main_class = !public_class.empty() ? public_class
-                       : !main_class.empty() ? main_class
-                                             : "Main";
+  if (language.stand_alone_source != nullptr) language.stand_alone_source(program);
   return program;
 }
 
@@ -404,16 +433,40 @@ std::vector<LanguageInfo> available_languages() {
 }
 
 bool mode_supports(problems::Mode mode, std::string_view language) {
+  const Language* found = find_language(language);
+  if (found == nullptr) return false;
   switch (mode) {
     case problems::Mode::kStdio:
       return true;
-    case problems::Mode::kAssert:
-      return language == "python";
     case problems::Mode::kFunction:
-      return language == "python" || language == "cpp" || language == "java" ||
-             language == "javascript";
+      return found->function_harness != nullptr;
+    case problems::Mode::kAssert:
+      return found->assert_harness != nullptr;
   }
   return false;
+}
+
+std::string mode_support_error(problems::Mode mode, std::string_view language) {
+  std::vector<std::string> names;
+  for (const auto& known : all_languages()) {
+    if (mode_supports(mode, known.name)) names.push_back(known.name);
+  }
+  std::string list;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) list += i + 1 == names.size() ? " and " : ", ";
+    list += names[i];
+  }
+  return std::string(problems::mode_name(mode)) + " mode runs " + list + " only; got " +
+         std::string(language);
+}
+
+std::string language_list() {
+  std::string list;
+  for (const auto& language : all_languages()) {
+    if (!list.empty()) list += ", ";
+    list += language.name;
+  }
+  return list;
 }
 
 }  // namespace codejudge::judges

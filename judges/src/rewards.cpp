@@ -1,7 +1,6 @@
 #include "codejudge/judges/rewards.h"
 
 #include <algorithm>
-#include <array>
 #include <utility>
 #include <vector>
 
@@ -194,21 +193,14 @@ std::optional<std::string> answer_content(std::string_view completion,
 
 std::string normalize_language(std::string_view name) {
   if (const Language* language = find_language(name)) return language->name;
-  // Fence labels that are not judge language names or aliases.
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kFenceLabels = {{
-      {"py3", "python"},
-      {"c++17", "cpp"},
-      {"c++20", "cpp"},
-      {"mjs", "javascript"},
-      {"java17", "java"},
-      {"h", "c"},
-  }};
   std::string lower(name);
   std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   });
-  for (const auto& [label, canonical] : kFenceLabels) {
-    if (lower == label) return std::string(canonical);
+  for (const Language& language : all_languages()) {
+    for (const std::string& label : language.fence_labels) {
+      if (lower == label) return language.name;
+    }
   }
   return lower;
 }

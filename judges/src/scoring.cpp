@@ -9,11 +9,11 @@ namespace codejudge::judges {
 std::string scoring_language(const problems::Problem& problem, std::string_view completion,
                              std::string_view requested) {
   if (!requested.empty()) return normalize_language(requested);
-  // The completion's own block language when we can run it in this mode, else python.
+  // The completion's own block language when we can run it in this mode, else the fallback.
   const Language* found = find_language(last_block_language(completion));
   if (found == nullptr || toolchain_version(*found).empty() ||
       !mode_supports(problem.mode, found->name)) {
-    return "python";
+    return std::string(kFallbackLanguage);
   }
   return found->name;
 }
@@ -29,8 +29,7 @@ PreparedCompletion prepare_completion(const problems::Problem& problem, std::str
     return prepared;
   }
   if (!mode_supports(problem.mode, found->name)) {
-    prepared.error = std::string(problems::mode_name(problem.mode)) + " mode does not run " +
-                     found->name + " code";
+    prepared.error = mode_support_error(problem.mode, found->name);
     return prepared;
   }
   judge_options.stop_on_first_failure = options.accuracy == AccuracyMode::kBinary;

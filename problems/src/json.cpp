@@ -94,8 +94,9 @@ bool read_language_map(const json& object, std::string_view key, const std::stri
   out->clear();
   for (const auto& item : it->items()) {
     if (!valid_language(item.key())) {
-      return fail(error, field + ": unknown language '" + item.key() +
-                             "' (known: python, cpp, c, java, javascript, rust, go)");
+      std::string known;
+      for (const std::string& name : known_languages()) known += (known.empty() ? "" : ", ") + name;
+      return fail(error, field + ": unknown language '" + item.key() + "' (known: " + known + ")");
     }
     if (!item.value().is_string()) {
       return fail(error, join_path(field, item.key()) + ": expected a string" + got(item.value()));
@@ -200,6 +201,8 @@ json parse_stored(const std::string& text) {
 }  // namespace
 
 const std::vector<std::string>& known_languages() {
+  // The judges' language table has one entry per name, in this order (docs/ARCHITECTURE.md,
+  // "Adding a language"; tests/judges/language_test.cpp checks that the two agree).
   static const std::vector<std::string> kLanguages = {"python",     "cpp",  "c", "java",
                                                       "javascript", "rust", "go"};
   return kLanguages;

@@ -13,7 +13,7 @@ constexpr const char* kRunUsage =
     "                     [--output-kb N] [--processes N] [--stdin FILE] SOURCE\n"
     "  compiles SOURCE when the language needs it (inside the sandbox, cached) and runs it once;\n"
     "  prints the sandbox result JSON with a `compile` object (status CE when it did not compile)\n"
-    "  languages: python, cpp, c, java, javascript, rust, go (see `codejudge languages`)\n";
+    "  languages and their aliases: `codejudge languages`\n";
 
 constexpr const char* kLanguagesUsage = "usage: codejudge languages\n";
 

@@ -116,9 +116,8 @@ const judges::Language* read_language(const json& value, const std::string& fiel
   const judges::Language* language = judges::find_language(name);
   if (language == nullptr) language = judges::find_language(judges::normalize_language(name));
   if (language == nullptr) {
-    std::vector<std::string> names;
-    for (const auto& known : judges::all_languages()) names.push_back(known.name);
-    *error = bad(field, "unknown language '" + name + "' (supported: " + join(names) + ")");
+    *error =
+        bad(field, "unknown language '" + name + "' (supported: " + judges::language_list() + ")");
     return nullptr;
   }
   if (judges::toolchain_version(*language).empty()) {
@@ -251,11 +250,7 @@ bool decode_problem(const json& object, const problems::ProblemSet& problems, co
 bool check_mode(const JudgeTask& task, const std::string& language, const std::string& field,
                 Error* error) {
   if (judges::mode_supports(task.problem->mode, language)) return true;
-  const Mode mode = task.problem->mode;
-  *error = bad(field, std::string(mode == Mode::kAssert ? "assert mode runs python only"
-                                                        : "function mode runs python, cpp, "
-                                                          "java and javascript only") +
-                          "; got " + language);
+  *error = bad(field, judges::mode_support_error(task.problem->mode, language));
   return false;
 }
 
@@ -488,7 +483,7 @@ std::optional<JudgeTask> decode_submission(const json& body, const problems::Pro
   JudgeTask task;
   const json* language = find(body, "language");
   if (language == nullptr) {
-    *error = bad(prefix + "language", "required (python, cpp, c, java, javascript, rust, go)");
+    *error = bad(prefix + "language", "required (" + judges::language_list() + ")");
     return std::nullopt;
   }
   const judges::Language* found = read_language(*language, prefix + "language", error);
@@ -791,7 +786,7 @@ std::optional<RunCodeTask> decode_run_code(const json& body, const Caps& caps, E
   if (found == nullptr) return std::nullopt;
   task.submission.language = found->name;
   task.submission.code = code->get<std::string>();
-  task.compiled_language = found->name != "python" && found->name != "javascript";
+  task.compiled_language = !found->interpreted;
   if (const json* stdin_value = find(body, "stdin"); stdin_value && !stdin_value->is_null()) {
     if (!stdin_value->is_string()) {
       *error = bad("stdin", "expected a string or null");

@@ -3,7 +3,9 @@
 #include <charconv>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <future>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -256,6 +258,19 @@ struct App::Impl {
     }
   }
 
+  // Runs `respond`, which answers through `finish`. What it throws is answered too: out of memory
+  // as 503, anything else as 500 (our bug: bad input never throws, decoders return errors).
+  template <class Body>
+  void answering(const FinishPtr& finish, Body&& respond) {
+    try {
+      respond();
+    } catch (const std::bad_alloc&) {
+      (*finish)(error(simple_error(503, "overloaded", "out of memory")));
+    } catch (const std::exception& e) {
+      (*finish)(error(simple_error(500, "internal", std::string("internal error: ") + e.what())));
+    }
+  }
+
   // How long a request may wait for the queue: /v1/* clients honour Retry-After and get 503 at
   // once; the drop-in routes' clients do not, so they wait (docs/API.md, back-pressure).
   enum class Wait { kNone, kRunCode, kGetReward };
@@ -298,6 +313,12 @@ struct App::Impl {
   void dispatch(const std::string& pattern, std::string_view body, const api::JsonSize* measured,
                 const FinishPtr& finish);
   void judge_one(api::JudgeTask task, const FinishPtr& finish);
+  using Results = std::vector<std::optional<judges::JudgeResult>>;
+  using Respond = std::function<void(const Results& results)>;
+  // Judges each task (nullptr: an item that failed to decode, left empty) on the queue and then
+  // calls respond once with every result, at once when there is nothing to judge.
+  void judge_each(std::vector<const api::JudgeTask*> tasks, const FinishPtr& finish, Wait wait,
+                  Respond respond);
   void judge_batch(std::vector<api::BatchItem> items, const FinishPtr& finish);
   void rewards(api::RewardBatch batch, bool openrlhf, const FinishPtr& finish);
   void run_code(api::RunCodeTask task, const FinishPtr& finish);
@@ -409,7 +430,7 @@ void App::handle_async(HttpRequest request, Done done) {
   auto finish =
       std::make_shared<Finisher>(this, &impl_->metrics, std::move(done), request_id, request.method,
                                  request.target, request.remote, request.body.size(), &in_flight_);
-  try {
+  impl_->answering(finish, [&] {
     Target target;
     if (!parse_target(request.target, &target)) {
       (*finish)(impl_->error(
@@ -439,13 +460,7 @@ void App::handle_async(HttpRequest request, Done done) {
     } else {
       impl_->route_post(route->pattern, request, finish);
     }
-  } catch (const std::bad_alloc&) {
-    (*finish)(impl_->error(impl_->simple_error(503, "overloaded", "out of memory")));
-  } catch (const std::exception& e) {
-    // Bad input never gets here (decoders return errors); this is our bug.
-    (*finish)(impl_->error(
-        impl_->simple_error(500, "internal", std::string("internal error: ") + e.what())));
-  }
+  });
 }
 
 void App::Impl::route_get(const std::string& pattern, const Target& target,
@@ -596,13 +611,7 @@ void App::Impl::route_post(const std::string& pattern, HttpRequest& request,
   auto body = std::make_shared<std::string>(std::move(request.body));
   std::vector<JobQueue::Job> parse;
   parse.push_back([this, pattern, body, finish] {
-    try {
-      parse_large(pattern, *body, finish);
-    } catch (const std::bad_alloc&) {
-      (*finish)(error(simple_error(503, "overloaded", "out of memory")));
-    } catch (const std::exception& e) {
-      (*finish)(error(simple_error(500, "internal", std::string("internal error: ") + e.what())));
-    }
+    answering(finish, [&] { parse_large(pattern, *body, finish); });
   });
   if (!parse_queue->try_push(std::move(parse))) {  // only while the App is being destroyed
     (*finish)(error(simple_error(503, "draining", "the server is shutting down; retry elsewhere")));
@@ -641,41 +650,29 @@ void App::Impl::dispatch(const std::string& pattern, std::string_view text,
     (*finish)(error(bad));
     return;
   }
+  // A decoded request goes on to `handle`; one that does not decode is answered with its error.
+  auto then = [&](auto decoded, auto&& handle) {
+    if (decoded) {
+      handle(std::move(*decoded));
+    } else {
+      (*finish)(error(bad));
+    }
+  };
   if (pattern == "/v1/judge") {
-    auto task = api::decode_submission(*body, problems, caps, "", &bad);
-    if (!task) {
-      (*finish)(error(bad));
-      return;
-    }
-    judge_one(std::move(*task), finish);
+    then(api::decode_submission(*body, problems, caps, "", &bad),
+         [&](api::JudgeTask task) { judge_one(std::move(task), finish); });
   } else if (pattern == "/v1/judge/batch") {
-    auto items = api::decode_batch(*body, problems, caps, &bad);
-    if (!items) {
-      (*finish)(error(bad));
-      return;
-    }
-    judge_batch(std::move(*items), finish);
+    then(api::decode_batch(*body, problems, caps, &bad),
+         [&](std::vector<api::BatchItem> items) { judge_batch(std::move(items), finish); });
   } else if (pattern == "/v1/rewards") {
-    auto batch = api::decode_rewards(*body, problems, caps, &bad);
-    if (!batch) {
-      (*finish)(error(bad));
-      return;
-    }
-    rewards(std::move(*batch), false, finish);
+    then(api::decode_rewards(*body, problems, caps, &bad),
+         [&](api::RewardBatch batch) { rewards(std::move(batch), false, finish); });
   } else if (pattern == "/get_reward") {
-    auto batch = api::decode_get_reward(*body, problems, caps, app->config(), &bad);
-    if (!batch) {
-      (*finish)(error(bad));
-      return;
-    }
-    rewards(std::move(*batch), true, finish);
+    then(api::decode_get_reward(*body, problems, caps, app->config(), &bad),
+         [&](api::RewardBatch batch) { rewards(std::move(batch), true, finish); });
   } else if (pattern == "/run_code") {
-    auto task = api::decode_run_code(*body, caps, &bad);
-    if (!task) {
-      (*finish)(error(bad));
-      return;
-    }
-    run_code(std::move(*task), finish);
+    then(api::decode_run_code(*body, caps, &bad),
+         [&](api::RunCodeTask task) { run_code(std::move(task), finish); });
   }
 }
 
@@ -684,115 +681,98 @@ void App::Impl::judge_one(api::JudgeTask task, const FinishPtr& finish) {
   auto shared = std::make_shared<api::JudgeTask>(std::move(task));
   std::vector<JobQueue::Job> jobs;
   jobs.push_back([this, shared, finish] {
-    try {
+    answering(finish, [&] {
       judges::JudgeResult result = judge(*shared, finish->request_id());
       json log = {{"verdict", judges::verdict_name(result.verdict)},
                   {"language", shared->submission.language}};
       (*finish)(json_response(200, api::encode_judge_result(result, *shared)), std::move(log));
-    } catch (const std::exception& e) {
-      (*finish)(error(simple_error(500, "internal", std::string("internal error: ") + e.what())));
-    }
+    });
   });
   enqueue(std::move(jobs), finish);
 }
 
-void App::Impl::judge_batch(std::vector<api::BatchItem> items, const FinishPtr& finish) {
+void App::Impl::judge_each(std::vector<const api::JudgeTask*> tasks, const FinishPtr& finish,
+                           Wait wait, Respond respond) {
   struct State {
-    std::vector<api::BatchItem> items;
-    std::vector<judges::JudgeResult> results;
+    std::vector<const api::JudgeTask*> tasks;
+    std::vector<std::optional<judges::JudgeResult>> results;
     std::atomic<size_t> remaining{0};
+    Respond respond;
   };
   auto state = std::make_shared<State>();
-  state->items = std::move(items);
-  state->results.resize(state->items.size());
-  auto respond = [this, state, finish] {
-    try {
-      json results = json::array();
-      for (size_t i = 0; i < state->items.size(); ++i) {
-        const api::BatchItem& item = state->items[i];
-        results.push_back(item.task ? api::encode_judge_result(state->results[i], *item.task)
-                                    : api::error_json(item.error));
-      }
-      (*finish)(json_response(200, {{"results", std::move(results)}}),
-                {{"items", state->items.size()}});
-    } catch (const std::exception& e) {
-      (*finish)(error(simple_error(500, "internal", std::string("internal error: ") + e.what())));
-    }
-  };
+  state->tasks = std::move(tasks);
+  state->results.resize(state->tasks.size());
+  state->respond = std::move(respond);
+  auto done = [this, state, finish] { answering(finish, [&] { state->respond(state->results); }); };
   std::vector<JobQueue::Job> jobs;
-  for (size_t i = 0; i < state->items.size(); ++i) {
-    if (!state->items[i].task) continue;
-    log_submission(finish->request_id(), state->items[i].task->submission);
+  for (size_t i = 0; i < state->tasks.size(); ++i) {
+    if (state->tasks[i] == nullptr) continue;
+    log_submission(finish->request_id(), state->tasks[i]->submission);
     ++state->remaining;
-    jobs.push_back([this, state, i, respond, finish] {
-      state->results[i] = judge(*state->items[i].task, finish->request_id());
-      if (--state->remaining == 0) respond();
+    jobs.push_back([this, state, i, done, finish] {
+      state->results[i] = judge(*state->tasks[i], finish->request_id());
+      if (--state->remaining == 0) done();
     });
   }
   if (jobs.empty()) {
-    respond();
+    done();
     return;
   }
-  enqueue(std::move(jobs), finish);
+  enqueue(std::move(jobs), finish, wait);
+}
+
+void App::Impl::judge_batch(std::vector<api::BatchItem> items, const FinishPtr& finish) {
+  auto shared = std::make_shared<std::vector<api::BatchItem>>(std::move(items));
+  std::vector<const api::JudgeTask*> tasks;
+  for (const api::BatchItem& item : *shared) tasks.push_back(item.task ? &*item.task : nullptr);
+  judge_each(std::move(tasks), finish, Wait::kNone, [shared, finish](const Results& results) {
+    json encoded = json::array();
+    for (size_t i = 0; i < shared->size(); ++i) {
+      const api::BatchItem& item = (*shared)[i];
+      encoded.push_back(item.task ? api::encode_judge_result(*results[i], *item.task)
+                                  : api::error_json(item.error));
+    }
+    (*finish)(json_response(200, {{"results", std::move(encoded)}}), {{"items", shared->size()}});
+  });
 }
 
 void App::Impl::rewards(api::RewardBatch batch, bool openrlhf, const FinishPtr& finish) {
-  struct State {
-    api::RewardBatch batch;
-    std::vector<std::optional<judges::JudgeResult>> results;
-    std::atomic<size_t> remaining{0};
-  };
-  auto state = std::make_shared<State>();
-  state->batch = std::move(batch);
-  state->results.resize(state->batch.items.size());
+  auto shared = std::make_shared<api::RewardBatch>(std::move(batch));
+  std::vector<const api::JudgeTask*> tasks;
+  for (const api::RewardItem& item : shared->items) {
+    tasks.push_back(item.task ? &*item.task : nullptr);
+  }
   const double ie_reward = app->config().ie_reward;
-  auto respond = [this, state, finish, openrlhf, ie_reward] {
-    try {
-      json items = json::array();
-      json rewards = json::array();
-      json accuracies = json::array();
-      json formats = json::array();
-      size_t masked = 0;
-      for (size_t i = 0; i < state->batch.items.size(); ++i) {
-        const api::RewardItem& item = state->batch.items[i];
-        const judges::JudgeResult* result = state->results[i] ? &*state->results[i] : nullptr;
-        judges::Reward reward = api::reward_of(item, result, state->batch.options);
-        if (!reward.reward) ++masked;
-        rewards.push_back(reward.reward.value_or(ie_reward));
-        accuracies.push_back(reward.accuracy);
-        formats.push_back(reward.format);
-        items.push_back(api::encode_reward_item(item, result, reward));
-      }
-      json body = {{"items", std::move(items)}};
-      if (openrlhf) {
-        // OpenRLHF's reward-server fields: "rewards" (numbers only: it cannot mask a null),
-        // "scores" (what its dynamic filtering keeps or drops groups by: the accuracy, not the
-        // format bonus) and "extra_logs" (lists as long as the batch, logged per sample).
-        body["rewards"] = std::move(rewards);
-        body["scores"] = accuracies;
-        body["extra_logs"] = {{"accuracy", std::move(accuracies)}, {"format", std::move(formats)}};
-      }
-      (*finish)(json_response(200, body),
-                {{"items", state->batch.items.size()}, {"null_rewards", masked}});
-    } catch (const std::exception& e) {
-      (*finish)(error(simple_error(500, "internal", std::string("internal error: ") + e.what())));
+  auto respond = [shared, finish, openrlhf, ie_reward](const Results& results) {
+    json items = json::array();
+    json rewards = json::array();
+    json accuracies = json::array();
+    json formats = json::array();
+    size_t masked = 0;
+    for (size_t i = 0; i < shared->items.size(); ++i) {
+      const api::RewardItem& item = shared->items[i];
+      const judges::JudgeResult* result = results[i] ? &*results[i] : nullptr;
+      judges::Reward reward = api::reward_of(item, result, shared->options);
+      if (!reward.reward) ++masked;
+      rewards.push_back(reward.reward.value_or(ie_reward));
+      accuracies.push_back(reward.accuracy);
+      formats.push_back(reward.format);
+      items.push_back(api::encode_reward_item(item, result, reward));
     }
+    json body = {{"items", std::move(items)}};
+    if (openrlhf) {
+      // OpenRLHF's reward-server fields: "rewards" (numbers only: it cannot mask a null),
+      // "scores" (what its dynamic filtering keeps or drops groups by: the accuracy, not the
+      // format bonus) and "extra_logs" (lists as long as the batch, logged per sample).
+      body["rewards"] = std::move(rewards);
+      body["scores"] = accuracies;
+      body["extra_logs"] = {{"accuracy", std::move(accuracies)}, {"format", std::move(formats)}};
+    }
+    (*finish)(json_response(200, body),
+              {{"items", shared->items.size()}, {"null_rewards", masked}});
   };
-  std::vector<JobQueue::Job> jobs;
-  for (size_t i = 0; i < state->batch.items.size(); ++i) {
-    if (!state->batch.items[i].task) continue;
-    log_submission(finish->request_id(), state->batch.items[i].task->submission);
-    ++state->remaining;
-    jobs.push_back([this, state, i, respond, finish] {
-      state->results[i] = judge(*state->batch.items[i].task, finish->request_id());
-      if (--state->remaining == 0) respond();
-    });
-  }
-  if (jobs.empty()) {
-    respond();
-    return;
-  }
-  enqueue(std::move(jobs), finish, openrlhf ? Wait::kGetReward : Wait::kNone);
+  judge_each(std::move(tasks), finish, openrlhf ? Wait::kGetReward : Wait::kNone,
+             std::move(respond));
 }
 
 void App::Impl::run_code(api::RunCodeTask task, const FinishPtr& finish) {
@@ -800,7 +780,7 @@ void App::Impl::run_code(api::RunCodeTask task, const FinishPtr& finish) {
   auto shared = std::make_shared<api::RunCodeTask>(std::move(task));
   std::vector<JobQueue::Job> jobs;
   jobs.push_back([this, shared, finish] {
-    try {
+    answering(finish, [&] {
       judges::Judge::RunOutput output;
       try {
         output =
@@ -821,9 +801,7 @@ void App::Impl::run_code(api::RunCodeTask task, const FinishPtr& finish) {
                   {"verdict", verdict},
                   {"language", shared->submission.language}};
       (*finish)(json_response(200, body), std::move(log));
-    } catch (const std::exception& e) {
-      (*finish)(error(simple_error(500, "internal", std::string("internal error: ") + e.what())));
-    }
+    });
   });
   enqueue(std::move(jobs), finish, Wait::kRunCode);
 }

@@ -160,30 +160,45 @@ std::string content_key(std::string_view text) {
   return buf;
 }
 
-std::string quoted(const fs::path& path) {
-  return "'" + path.string() + "'";
+// argv as one shell command line, every argument quoted.
+std::string shell_command(const std::vector<std::string>& argv) {
+  std::string line;
+  for (const std::string& arg : argv) {
+    if (!line.empty()) line += ' ';
+    line += '\'';
+    for (char c : arg) line += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    line += '\'';
+  }
+  return line;
 }
 
-// Generates and compiles (or syntax-checks, as the judge does) a function program.
+// A run command with the directory of the artifacts where the judge mounts them (kBoxDir).
+std::vector<std::string> in_dir(std::vector<std::string> argv, const fs::path& dir) {
+  for (std::string& arg : argv) {
+    if (arg == kBoxDir || arg.starts_with(std::string(kBoxDir) + "/")) {
+      arg = dir.string() + arg.substr(kBoxDir.size());
+    }
+  }
+  return argv;
+}
+
+// The memory a generated program may use, for the JVM's heap.
+constexpr uint64_t kRunMemoryBytes = 1ull << 30;
+
+// Generates and compiles (or syntax-checks, as the judge does) a function program with the
+// language table's commands.
 Built build(const std::string& language, const problems::Signature& sig, const std::string& entry,
             const std::string& preamble, const std::string& code) {
   Built built;
   auto generated = make_function_program(language, sig, entry, preamble, code, &built.error);
   if (!generated) return built;
   built.stdin_prefix = generated->stdin_prefix;
-  std::string compile;
-  if (language == "cpp") {
-    compile = "g++ -std=c++20 -O2 -pipe -o main main.cpp";
-  } else if (language == "java") {
-    // C1 alone makes javac itself start and run faster on tiny files.
-    compile = "javac -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC -encoding UTF-8 -d . Main.java";
-  } else if (language == "python") {
-    compile =
-        "python3 -S -c \"import sys; compile(open(sys.argv[1], 'rb').read(), "
-        "sys.argv[1], 'exec')\" harness.py";
-  } else {
-    compile = "node --check main.js";
-  }
+  // The language table's commands, as the judge runs them but outside the sandbox: the
+  // harness's own recipe (python's byte-compile) or the language's compile.
+  const Language& table_entry = *find_language(language);
+  const std::string compile = shell_command(generated->compile.argv.empty()
+                                                ? table_entry.compile_command(generated->file_name)
+                                                : generated->compile.argv);
   const fs::path root = cache_root();
   built.dir = root / (language + "-" + content_key(compile + "\n" + generated->source));
   if (!fs::exists(built.dir / "built.ok")) {
@@ -208,16 +223,7 @@ Built build(const std::string& language, const problems::Signature& sig, const s
   built.ok = true;
   std::error_code ec;
   fs::last_write_time(built.dir, fs::file_time_type::clock::now(), ec);  // in use: keep it
-  if (language == "cpp") {
-    built.run = quoted(built.dir / "main");
-  } else if (language == "java") {
-    built.run =
-        "java -Xss64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp " + quoted(built.dir) + " Main";
-  } else if (language == "python") {
-    built.run = "python3 " + quoted(built.dir / "main.py");  // imports harness.py
-  } else {
-    built.run = "node " + quoted(built.dir / "main.js");
-  }
+  built.run = shell_command(in_dir(table_entry.run_argv(kRunMemoryBytes), built.dir));
   return built;
 }
 
@@ -647,18 +653,30 @@ const std::map<std::string, Scenario>& scenarios() {
   return all;
 }
 
-std::string tool_for(const std::string& language) {
-  if (language == "cpp") return "g++";
-  if (language == "java") return "javac";
-  if (language == "javascript") return "node";
-  return "python3";
+// The toolchains a language's programs need here: its compiler and the runtime its run command
+// starts (none for a native binary).
+std::vector<std::string> tools_for(const std::string& language) {
+  const Language& table_entry = *find_language(language);
+  std::vector<std::string> tools = {table_entry.tool};
+  const std::vector<std::string> run = table_entry.run_argv(kRunMemoryBytes);
+  if (!run.empty() && !run[0].starts_with(kBoxDir)) tools.push_back(run[0]);
+  return tools;
+}
+
+// The languages that have a function harness, in table order.
+std::vector<std::string> function_languages() {
+  std::vector<std::string> names;
+  for (const Language& language : all_languages()) {
+    if (mode_supports(problems::Mode::kFunction, language.name)) names.push_back(language.name);
+  }
+  return names;
 }
 
 class FunctionHarness : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (!have_tool(tool_for(GetParam())) || (GetParam() == "java" && !have_tool("java"))) {
-      GTEST_SKIP() << tool_for(GetParam()) << " is not installed";
+    for (const std::string& tool : tools_for(GetParam())) {
+      if (!have_tool(tool)) GTEST_SKIP() << tool << " is not installed";
     }
   }
 
@@ -855,8 +873,7 @@ TEST_P(FunctionHarness, ListsOfLinkedLists) {
   expect_json(c.results, 2, "[]");
 }
 
-INSTANTIATE_TEST_SUITE_P(Languages, FunctionHarness,
-                         ::testing::Values("python", "javascript", "cpp", "java"),
+INSTANTIATE_TEST_SUITE_P(Languages, FunctionHarness, ::testing::ValuesIn(function_languages()),
                          [](const auto& param_info) { return param_info.param; });
 
 // ---------------------------------------------------------------------------------------------
@@ -1037,7 +1054,7 @@ TEST(HarnessTypes, GenerationRejectsWhatItCannotRun) {
       make_function_program("python", signature("int", {{"a", "void"}}), "f", "", "", &error));
   EXPECT_FALSE(make_function_program("python", signature("void", {}), "f", "", "", &error));
   EXPECT_FALSE(make_function_program("python", sig, "os.system", "", "", &error));
-  EXPECT_FALSE(make_assert_program("", "", "f(1)", false, &error));
+  EXPECT_FALSE(make_assert_program("python", "", "", "f(1)", false, &error));
   for (std::string language : {"python", "python3", "cpp", "c++", "java", "javascript", "js"}) {
     auto generated = make_function_program(language, sig, "f", "", "", &error);
     ASSERT_TRUE(generated) << language << ": " << error;
@@ -1089,11 +1106,12 @@ TEST(HarnessProtocol, AssertStdinFramesEachTestBySize) {
 
 TEST(HarnessProtocol, AssertHeaderCarriesTheSubmissionAsData) {
   std::string error;
-  auto generated = make_assert_program("import re\n", "def f(): pass\n", "f", true, &error);
+  auto generated =
+      make_assert_program("python", "import re\n", "def f(): pass\n", "f", true, &error);
   ASSERT_TRUE(generated) << error;
   EXPECT_EQ(generated->stdin_prefix, "10 14 1 1\nimport re\ndef f(): pass\nf");
   // The program is the same for every submission: nothing of it is pasted into the source.
-  auto other = make_assert_program("", "x = 1\n", "Solution().g", false, &error);
+  auto other = make_assert_program("python", "", "x = 1\n", "Solution().g", false, &error);
   ASSERT_TRUE(other) << error;
   EXPECT_EQ(other->source, generated->source);
   EXPECT_EQ(other->stdin_prefix, "0 6 12 0\nx = 1\nSolution().g");
@@ -1157,7 +1175,7 @@ struct AssertRun {
 AssertRun run_assert(const std::string& preamble, const std::string& code, const std::string& entry,
                      const std::string& test_code) {
   std::string error;
-  auto generated = make_assert_program(preamble, code, entry, false, &error);
+  auto generated = make_assert_program("python", preamble, code, entry, false, &error);
   EXPECT_TRUE(generated) << error;
   AssertRun run;
   if (!generated) return run;

@@ -36,11 +36,23 @@ std::string submission_file(const std::string& relative) {
   return buffer.str();
 }
 
+// The extension of the language's source file (py, cpp, java, ...): how the programs under
+// submissions/ are named.
 std::string file_extension(const std::string& language) {
-  if (language == "python") return "py";
-  if (language == "javascript") return "js";
-  if (language == "rust") return "rs";
-  return language;  // cpp, c, java, go
+  const std::string& source_file = find_language(language)->source_file;
+  return source_file.substr(source_file.rfind('.') + 1);
+}
+
+// The correct program of `language` for the problem under submissions/<dir>, which must exist
+// because the language table says the language runs that problem's mode.
+std::string claimed_program(const std::string& dir, const std::string& language) {
+  const std::string relative = dir + "/correct." + file_extension(language);
+  const std::string code = submission_file(relative);
+  if (code.empty()) {
+    ADD_FAILURE() << "the language table says " << language << " runs the mode of " << dir
+                  << ": add tests/judges/submissions/" << relative;
+  }
+  return code;
 }
 
 // A comment that makes a source unique, so its compile is cold in this run.
@@ -201,7 +213,8 @@ TEST_P(StdioVerdicts, MatchExpected) {
 
 std::vector<StdioCase> stdio_cases() {
   std::vector<StdioCase> cases;
-  for (const char* language : {"python", "cpp", "c", "java", "javascript", "rust", "go"}) {
+  for (const Language& table_entry : all_languages()) {  // every language runs stdio
+    const std::string& language = table_entry.name;
     cases.push_back({language, "correct", Verdict::kAC});
     cases.push_back({language, "wrong", Verdict::kWA});
     cases.push_back({language, "crash", Verdict::kRE});
@@ -240,9 +253,11 @@ TEST_F(JudgeTest, CompileTimesColdAndCached) {
 // ---- function mode -----------------------------------------------------------------------------
 
 TEST_F(JudgeTest, FunctionModeAcceptsCorrectSolutionsInEveryHarnessLanguage) {
-  for (const char* language : {"python", "cpp", "java", "javascript"}) {
-    const std::string code =
-        submission_file(std::string("two_sum/correct.") + file_extension(language));
+  for (const Language& table_entry : all_languages()) {
+    if (!mode_supports(Mode::kFunction, table_entry.name)) continue;
+    const std::string& language = table_entry.name;
+    const std::string code = claimed_program("two_sum", language);
+    ASSERT_FALSE(code.empty());
     JudgeResult result = judge(two_sum_problem(), language, code);
     EXPECT_EQ(result.verdict, Verdict::kAC) << language << ": " << describe(result);
     EXPECT_EQ(result.passed, 3u) << language;
@@ -399,6 +414,31 @@ TEST_F(JudgeTest, AssertModeVerdicts) {
   EXPECT_NE(function_syntax.compile.stderr_data.find("SyntaxError"), std::string::npos);
   JudgeResult java = judge(assert_problem(), "java", "class Main {}");
   EXPECT_EQ(java.verdict, Verdict::kIE);  // a request the judge cannot serve, not a CE
+}
+
+// The language table decides which modes a language runs: every language with an assert harness
+// passes the assert problem (stdio and function mode: StdioVerdicts and
+// FunctionModeAcceptsCorrectSolutionsInEveryHarnessLanguage), and every pair the table does not
+// claim is a request the judge cannot serve (IE, with the table's reason), before any compile.
+TEST_F(JudgeTest, ModesComeFromTheLanguageTable) {
+  for (const Language& table_entry : all_languages()) {
+    const std::string& language = table_entry.name;
+    if (mode_supports(Mode::kAssert, language)) {
+      const std::string code = claimed_program("assert_add", language);
+      ASSERT_FALSE(code.empty());
+      JudgeResult result = judge(assert_problem(), language, code);
+      EXPECT_EQ(result.verdict, Verdict::kAC) << language << ": " << describe(result);
+    }
+    for (const Problem& problem : {two_sum_problem(), assert_problem()}) {
+      if (mode_supports(problem.mode, language)) continue;
+      JudgeResult result = judge(problem, language, "no program");
+      EXPECT_EQ(result.verdict, Verdict::kIE) << language << ": " << describe(result);
+      EXPECT_NE(result.message.find(mode_support_error(problem.mode, language)), std::string::npos)
+          << result.message;
+      EXPECT_FALSE(result.compile.ok) << language;  // nothing was compiled or run
+      EXPECT_TRUE(result.tests.empty()) << language;
+    }
+  }
 }
 
 TEST_F(JudgeTest, AssertModeAcceptsValuesTheOfficialHarnessAccepts) {

@@ -2,9 +2,14 @@
 #include "codejudge/judges/language.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include <gtest/gtest.h>
+
+#include "codejudge/judges/harness.h"
+#include "codejudge/judges/rewards.h"
+#include "codejudge/problems/json.h"
 
 namespace codejudge::judges {
 namespace {
@@ -42,6 +47,99 @@ TEST(Language, FindsByNameAndAliasCaseInsensitively) {
   }
   EXPECT_EQ(find_language("cobol"), nullptr);
   EXPECT_EQ(find_language(""), nullptr);
+}
+
+std::string upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// Every name, alias and fence label leads to its own entry, in any case; fence labels are not
+// request names.
+TEST(LanguageTable, EveryNameAliasAndFenceLabelResolvesToItsEntry) {
+  std::set<std::string> seen;
+  for (const Language& language : all_languages()) {
+    EXPECT_EQ(find_language(language.name), &language);
+    EXPECT_EQ(find_language(upper(language.name)), &language);
+    EXPECT_EQ(normalize_language(language.name), language.name);
+    for (const std::string& alias : language.aliases) {
+      EXPECT_EQ(find_language(alias), &language) << alias;
+      EXPECT_EQ(find_language(upper(alias)), &language) << alias;
+      EXPECT_EQ(normalize_language(alias), language.name) << alias;
+    }
+    for (const std::string& label : language.fence_labels) {
+      EXPECT_TRUE(seen.insert(label).second) << label;
+      EXPECT_EQ(find_language(label), nullptr) << label;
+      EXPECT_EQ(normalize_language(label), language.name) << label;
+      EXPECT_EQ(normalize_language(upper(label)), language.name) << label;
+    }
+  }
+  for (const char* label : {"py3", "c++17", "c++20", "mjs", "java17", "h"}) {
+    EXPECT_EQ(seen.count(label), 1u) << label;
+  }
+  EXPECT_EQ(normalize_language("COBOL"), "cobol");  // unknown names come back lower-cased
+}
+
+// Problem files name languages by the problems library's vocabulary; the table has exactly one
+// entry per name, in its order.
+TEST(LanguageTable, HasOneEntryPerNameOfTheProblemFormat) {
+  std::vector<std::string> names;
+  for (const Language& language : all_languages()) names.push_back(language.name);
+  EXPECT_EQ(names, problems::known_languages());
+  EXPECT_EQ(language_list(), "python, cpp, c, java, javascript, rust, go");
+}
+
+// A mode is supported exactly when the entry has its harness, and generating a program agrees.
+TEST(LanguageTable, ModesAreTheHarnessesItOwns) {
+  problems::Signature signature;
+  signature.params = {{"a", "int"}};
+  signature.returns = "int";
+  for (const Language& language : all_languages()) {
+    EXPECT_TRUE(mode_supports(problems::Mode::kStdio, language.name));
+    std::string error;
+    auto function = make_function_program(language.name, signature, "f", "", "", &error);
+    EXPECT_EQ(function.has_value(), mode_supports(problems::Mode::kFunction, language.name))
+        << language.name << ": " << error;
+    EXPECT_EQ(function.has_value(), language.function_harness != nullptr) << language.name;
+    if (function) {
+      EXPECT_FALSE(function->file_name.empty()) << language.name;
+    } else {
+      EXPECT_EQ(error, mode_support_error(problems::Mode::kFunction, language.name));
+    }
+    error.clear();
+    auto assert_program = make_assert_program(language.name, "", "", "f", false, &error);
+    EXPECT_EQ(assert_program.has_value(), mode_supports(problems::Mode::kAssert, language.name))
+        << language.name << ": " << error;
+    EXPECT_EQ(assert_program.has_value(), language.assert_harness != nullptr) << language.name;
+    if (!assert_program) {
+      EXPECT_EQ(error, mode_support_error(problems::Mode::kAssert, language.name));
+    }
+    for (const std::string& alias : language.aliases) {
+      for (auto mode :
+           {problems::Mode::kStdio, problems::Mode::kFunction, problems::Mode::kAssert}) {
+        EXPECT_EQ(mode_supports(mode, alias), mode_supports(mode, language.name)) << alias;
+      }
+    }
+  }
+  EXPECT_FALSE(mode_supports(problems::Mode::kStdio, "cobol"));
+  // The reason names the mode, the languages that run it and the one asked for.
+  EXPECT_EQ(mode_support_error(problems::Mode::kAssert, "cpp"),
+            "assert mode runs python only; got cpp");
+  EXPECT_EQ(mode_support_error(problems::Mode::kFunction, "c"),
+            "function mode runs python, cpp, java and javascript only; got c");
+}
+
+// Every placeholder of a run command is filled.
+TEST(LanguageTable, RunCommandsHaveNoPlaceholderLeft) {
+  for (const Language& language : all_languages()) {
+    for (const std::string& arg : language.run_argv(64ull << 20, "Solver")) {
+      EXPECT_EQ(arg.find('{'), std::string::npos) << language.name << ": " << arg;
+    }
+    EXPECT_FALSE(language.run_template.empty()) << language.name;
+  }
+  auto java = find_language("java")->run_argv(1ull << 20, "Solver");
+  EXPECT_NE(std::find(java.begin(), java.end(), "-Xmx16m"), java.end());  // the heap's floor
+  EXPECT_EQ(java.back(), "Solver");
 }
 
 TEST(Language, CompileCommandSubstitutesTheSourceFile) {

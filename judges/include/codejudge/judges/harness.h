@@ -131,11 +131,15 @@ struct GeneratedSource {
   // (a syntax error is a CE it reports). It is byte-compiled once per interpreter version,
   // through the compile cache, by this recipe. Empty argv: the language's own compile.
   CompileRecipe compile;
+  // The harness reports a submission that does not compile by kCompileErrorExitCode and
+  // kCompileErrorStderrPrefix (python's function harness). From any other program the marker is
+  // the program's own output.
+  bool reports_compile_errors = false;
 };
 
-// The complete program for function mode. language: python, cpp, java or javascript (aliases
-// python3, py, c++, js, node accepted). Returns nullopt with *error when the language has no
-// function harness or the signature or entry point is invalid.
+// The complete program for function mode, from the language's function harness (a name or
+// alias; language.h). Returns nullopt with *error when the language has no function harness or
+// the signature or entry point is invalid.
 std::optional<GeneratedSource> make_function_program(
     std::string_view language, const problems::Signature& signature, std::string_view entry_point,
     std::string_view preamble, std::string_view user_code, std::string* error);
@@ -158,7 +162,7 @@ struct ResultLines {
 };
 ResultLines parse_result_lines(std::string_view stdout_data, std::string_view token);
 
-// The assert-mode evaluator (python only; main.py) and, as its stdin_prefix, the header that
+// The assert-mode evaluator (python's; main.py) and, as its stdin_prefix, the header that
 // carries the preamble, the submission and entry_point ("f" or "Solution().f"). The evaluator
 // runs the preamble in its own namespace and, in the forked submission process, the preamble's
 // names and then the submission (as "solution.py", __name__ "solution"; the preamble's classes
@@ -175,7 +179,10 @@ ResultLines parse_result_lines(std::string_view stdout_data, std::string_view to
 // instances of the preamble's classes; everything else (generators, map, the submission's own
 // objects) stays in the submission's process behind a handle the test can call and iterate but
 // that equals only itself. Arguments changed in place are copied back.
-std::optional<GeneratedSource> make_assert_program(std::string_view preamble,
+// Returns nullopt with *error when the language (a name or alias) has no assert harness or the
+// entry point is invalid.
+std::optional<GeneratedSource> make_assert_program(std::string_view language,
+                                                   std::string_view preamble,
                                                    std::string_view user_code,
                                                    std::string_view entry_point,
                                                    bool stop_at_first_failure, std::string* error);

@@ -22,7 +22,7 @@ namespace codejudge::judges {
 
 // The language a completion is judged in. `requested` (a name or alias) when not empty; else the
 // language of the completion's last closed, non-blank fenced block when its toolchain is
-// installed and it runs the problem's mode; else python.
+// installed and it runs the problem's mode; else kFallbackLanguage (python, language.h).
 std::string scoring_language(const problems::Problem& problem, std::string_view completion,
                              std::string_view requested);
 

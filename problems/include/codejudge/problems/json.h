@@ -46,8 +46,12 @@ nlohmann::json public_view(const Problem& problem);
 std::string validate_problem(const Problem& problem);
 
 // Grammar checks shared with the server and the judges.
-bool valid_problem_id(std::string_view id);      // [A-Za-z0-9._/-]+, at most 200 characters
-bool valid_language(std::string_view language);  // python, cpp, c, java, javascript, rust, go
+bool valid_problem_id(std::string_view id);  // [A-Za-z0-9._/-]+, at most 200 characters
+// The canonical language names a problem may key code by: the problem format's vocabulary. It
+// lives here because problems cannot see judges (judges link problems); everything else about a
+// language (aliases, modes, toolchain, harness) is the judges' language table's
+// (judges/language.h), which has one entry per name here.
+bool valid_language(std::string_view language);
 const std::vector<std::string>& known_languages();
 // int, long, float, bool, str, ListNode, TreeNode, list[T] with T any of these.
 bool valid_value_type(std::string_view type);
