@@ -234,7 +234,21 @@ struct Sandbox::Impl {
   void add_path_ops(const std::string& host_path, const std::string& sandbox_path, bool writable,
                     std::vector<MountOp>* ops) const;
   void build_base_ops();
+
+  // One run in five steps (RunStep), each with its inputs and outputs in the types below.
+  struct SlotLease;
+  struct RunPlan;
+  struct Child;
+  struct Supervision;
   Result run(const RunSpec& spec);
+  bool make_plan(const RunSpec& spec, RunPlan* plan, std::string* error);
+  static bool spawn(RunPlan& plan, Child* child, std::string* error);
+  bool handshake(RunPlan& plan, const Child& child, Clock::time_point start, UniqueFd* listener,
+                 std::string* cannot_execute, std::string* error);
+  static bool supervise(const RunPlan& plan, Child& child, UniqueFd& listener, Supervision* seen,
+                        std::string* error);
+  static bool classify(const RunPlan& plan, const Child& child, Supervision seen, Result* out,
+                       std::string* error);
 };
 
 namespace {
@@ -455,142 +469,271 @@ std::string signal_text(int sig) {
 
 }  // namespace
 
+// A slot held for one run: given back when the lease goes, after everything else of the run.
+struct Sandbox::Impl::SlotLease {
+  SlotLease() = default;
+  SlotLease(const SlotLease&) = delete;
+  SlotLease& operator=(const SlotLease&) = delete;
+  ~SlotLease() {
+    if (impl) impl->release_slot(slot);
+  }
+  void hold(Impl* owner) {
+    slot = owner->acquire_slot();
+    impl = owner;
+  }
+  Impl* impl = nullptr;
+  uint32_t slot = 0;
+};
+
+// What the plan step prepares for one run. Members go in reverse order: the slot last, once
+// the run's cgroup is gone.
+struct Sandbox::Impl::RunPlan {
+  SlotLease lease;
+  uid_t outside_uid = 0;
+  Limits limits;
+  uint64_t wall_limit_ms = 0;
+  std::unique_ptr<CgroupRun> cgroup;  // nullptr without cgroups: rlimits only
+  Launcher* launcher = nullptr;       // v1: the slot's thread, which clones into its cgroups
+  UniqueFd stdin_fd;
+  Pipe out, err, messages, sync, status;
+  UniqueFd listener_parent, listener_child;
+  ChildPlan child;
+};
+
+// The cloned child, pid 1 of the run (the stub): killed and reaped when this goes, so that a
+// step failing halfway leaves no process behind.
+struct Sandbox::Impl::Child {
+  Child() = default;
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  ~Child() { kill_and_reap(); }
+  void reap() {
+    while (wait4(pid, &wait_status, __WALL, &usage) < 0 && errno == EINTR) {
+    }
+    reaped = true;
+  }
+  void kill_and_reap() {
+    if (pid < 0 || reaped) return;
+    kill(pid, SIGKILL);
+    reap();
+  }
+  pid_t pid = -1;
+  UniqueFd pidfd;
+  bool reaped = false;
+  int wait_status = 0;  // the stub's
+  rusage usage{};       // of the stub and the program it waited for
+};
+
+// What supervision saw: what the run wrote, and why supervision stopped it, if it did.
+struct Sandbox::Impl::Supervision {
+  enum class Kill { kNone, kCpu, kWall, kIdle, kOutput, kSeccomp } killed = Kill::kNone;
+  std::string denied_syscall;       // kSeccomp
+  bool waiting = false;             // kWall before the fuse: the run waited rather than computed
+  uint64_t stopped_at_wall_ms = 0;  // kWall
+  uint64_t idle_progress_ms = 0;    // kIdle: the least CPU time that counted as progress
+  uint64_t wall_ms = 0;             // from execve until the run's last process was gone
+  std::string stdout_data, stderr_data;
+  bool stdout_truncated = false, stderr_truncated = false;
+};
+
+const char* run_step_name(RunStep step) {
+  switch (step) {
+    case RunStep::kPlan:
+      return "plan";
+    case RunStep::kSpawn:
+      return "spawn";
+    case RunStep::kHandshake:
+      return "handshake";
+    case RunStep::kSupervise:
+      return "supervise";
+    case RunStep::kClassify:
+      return "classify";
+  }
+  return "?";
+}
+
 Result Sandbox::Impl::run(const RunSpec& spec) {
-  Result result;
   const Clock::time_point start = Clock::now();
-  auto internal_error = [&](const std::string& message) {
-    result = Result{};
+  // A step that fails is ours, never the program's: IE naming the step.
+  auto failed = [&](RunStep step, const std::string& message) {
+    Result result;
     result.status = Status::kInternalError;
-    result.message = message;
+    result.message = std::string("sandbox ") + run_step_name(step) + ": " + message;
     result.wall_ms = ms_since(start);
     return result;
   };
-  if (spec.argv.empty()) return internal_error("empty command");
+  // Options::inject_fault_at fails a step where a real failure leaves the most to clean up: at
+  // the end of plan, spawn and handshake, at the start of supervise and classify.
+  auto injected = [&](RunStep step, std::string* error) {
+    if (options.inject_fault_at != step) return false;
+    *error = "fault injected by a test";
+    return true;
+  };
+  std::string error;
+  RunPlan plan;
+  if (!make_plan(spec, &plan, &error) || injected(RunStep::kPlan, &error)) {
+    return failed(RunStep::kPlan, error);
+  }
+  Child child;  // after the plan: killed and reaped before its cgroup and slot are released
+  if (!spawn(plan, &child, &error) || injected(RunStep::kSpawn, &error)) {
+    return failed(RunStep::kSpawn, error);
+  }
+  UniqueFd listener;
+  std::string cannot_execute;
+  if (!handshake(plan, child, start, &listener, &cannot_execute, &error) ||
+      injected(RunStep::kHandshake, &error)) {
+    return failed(RunStep::kHandshake, error);
+  }
+  if (!cannot_execute.empty()) {
+    // execve found nothing to run at the program's path: the command's fault, as in a shell.
+    Result result;
+    result.status = Status::kRuntimeError;
+    result.exit_code = 127;
+    result.message = std::move(cannot_execute);
+    result.wall_ms = ms_since(start);
+    return result;
+  }
+  Supervision seen;
+  if (injected(RunStep::kSupervise, &error) || !supervise(plan, child, listener, &seen, &error)) {
+    return failed(RunStep::kSupervise, error);
+  }
+  Result result;
+  if (injected(RunStep::kClassify, &error) ||
+      !classify(plan, child, std::move(seen), &result, &error)) {
+    return failed(RunStep::kClassify, error);
+  }
+  return result;
+}
+
+// Plan: checks the spec, takes a slot and its cgroup, opens the descriptors of both ends and
+// writes the child's plan (mounts, ids, rlimits, seccomp filter).
+bool Sandbox::Impl::make_plan(const RunSpec& spec, RunPlan* plan, std::string* error) {
+  auto fail = [&](std::string message) {
+    *error = std::move(message);
+    return false;
+  };
+  if (spec.argv.empty()) return fail("empty command");
   const Limits& limits = spec.limits;
   if (limits.cpu_ms == 0 || limits.memory_bytes < (4u << 20) || limits.processes == 0) {
-    return internal_error("limits out of range: cpu_ms > 0, memory_bytes >= 4 MiB, processes > 0");
+    return fail("limits out of range: cpu_ms > 0, memory_bytes >= 4 MiB, processes > 0");
   }
+  plan->limits = limits;
   // The wall clock. A caller's wall_ms is one plain fuse. By default, a run that computes may
   // take 3 x cpu_ms + 1 s (only a busy host makes it slower than its CPU time), but one that
   // waits (sleeps, blocks, deadlocks) is stopped from cpu_ms + 1 s on, near its CPU limit as in
   // DOMjudge: it holds a worker for nothing. Waiting means that in the last kWaitingWindowMs the
   // run's processes together got less than 1/kWaitingShare of one CPU and none of them is
   // runnable now: a computing program starved on an overloaded host is runnable.
-  const uint64_t wall_limit_ms = limits.wall_ms ? limits.wall_ms : 3 * limits.cpu_ms + 1000;
+  plan->wall_limit_ms = limits.wall_ms ? limits.wall_ms : 3 * limits.cpu_ms + 1000;
 
-  const uint32_t slot = acquire_slot();
-  struct SlotGuard {
-    Impl* impl;
-    uint32_t slot;
-    ~SlotGuard() { impl->release_slot(slot); }
-  } slot_guard{this, slot};
-  const uid_t outside_uid = instance->uid_base() + slot;
+  plan->lease.hold(this);
+  const uint32_t slot = plan->lease.slot;
+  plan->outside_uid = instance->uid_base() + slot;
+  const uid_t outside_uid = plan->outside_uid;
 
-  std::string error;
-  std::unique_ptr<CgroupRun> cgroup;
-  Launcher* slot_launcher = nullptr;
+  std::string why;
   if (cgroups) {
-    if (cgroups->version() == 1 && !(slot_launcher = launcher(slot, &error))) {
-      return internal_error("cgroup slot setup: " + error);
+    if (cgroups->version() == 1 && !(plan->launcher = launcher(slot, &why))) {
+      return fail("cgroup slot setup: " + why);
     }
     // The stub (pid 1 of the run) counts against pids.max too.
-    cgroup = cgroups->prepare(slot, limits.memory_bytes, limits.processes + 1, &error);
-    if (!cgroup) return internal_error("cgroup setup: " + error);
+    plan->cgroup = cgroups->prepare(slot, limits.memory_bytes, limits.processes + 1, &why);
+    if (!plan->cgroup) return fail("cgroup setup: " + why);
   }
 
   // Standard input: a sealed-size memfd (seekable, so fstat and mmap of stdin work) or a file.
-  UniqueFd stdin_fd;
+  UniqueFd& stdin_fd = plan->stdin_fd;
   if (!spec.stdin_path.empty()) {
     stdin_fd.reset(::open(spec.stdin_path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!stdin_fd.valid()) return internal_error(errno_message("open stdin " + spec.stdin_path));
+    if (!stdin_fd.valid()) return fail(errno_message("open stdin " + spec.stdin_path));
   } else {
     stdin_fd.reset(memfd_create("stdin", MFD_CLOEXEC));
-    if (!stdin_fd.valid()) return internal_error(errno_message("memfd_create"));
+    if (!stdin_fd.valid()) return fail(errno_message("memfd_create"));
     size_t done = 0;
     while (done < spec.stdin_data.size()) {
       ssize_t n =
           ::write(stdin_fd.get(), spec.stdin_data.data() + done, spec.stdin_data.size() - done);
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return internal_error(errno_message("write stdin"));
+      if (n <= 0) return fail(errno_message("write stdin"));
       done += static_cast<size_t>(n);
     }
     lseek(stdin_fd.get(), 0, SEEK_SET);
   }
 
-  Pipe out, err, messages, sync, status;
-  if (!out.open(&error) || !err.open(&error) || !messages.open(&error) || !sync.open(&error) ||
-      !status.open(&error)) {
-    return internal_error(error);
+  if (!plan->out.open(error) || !plan->err.open(error) || !plan->messages.open(error) ||
+      !plan->sync.open(error) || !plan->status.open(error)) {
+    return false;
   }
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
-    return internal_error(errno_message("socketpair"));
+    return fail(errno_message("socketpair"));
   }
-  UniqueFd listener_parent(pair[0]), listener_child(pair[1]);
+  plan->listener_parent.reset(pair[0]);
+  plan->listener_child.reset(pair[1]);
 
-  ChildPlan plan;
-  plan.fds[kFdStdin] = stdin_fd.get();
-  plan.fds[kFdStdout] = out.write.get();
-  plan.fds[kFdStderr] = err.write.get();
-  plan.fds[kFdMessages] = messages.write.get();
-  plan.fds[kFdSync] = sync.read.get();
-  plan.fds[kFdListener] = listener_child.get();
-  plan.fds[kFdStatus] = status.write.get();
-  plan.netns_fd = slot_netns(slot, &error);
-  if (plan.netns_fd < 0) return internal_error("network namespace: " + error);
-  plan.user_namespace = report.user_namespaces;
-  plan.root = root_dir;
-  plan.ops = base_ops;
+  ChildPlan& child = plan->child;
+  child.fds[kFdStdin] = stdin_fd.get();
+  child.fds[kFdStdout] = plan->out.write.get();
+  child.fds[kFdStderr] = plan->err.write.get();
+  child.fds[kFdMessages] = plan->messages.write.get();
+  child.fds[kFdSync] = plan->sync.read.get();
+  child.fds[kFdListener] = plan->listener_child.get();
+  child.fds[kFdStatus] = plan->status.write.get();
+  child.netns_fd = slot_netns(slot, &why);
+  if (child.netns_fd < 0) return fail("network namespace: " + why);
+  child.user_namespace = report.user_namespaces;
+  child.root = root_dir;
+  child.ops = base_ops;
   const std::string owner =
       "uid=" + std::to_string(outside_uid) + ",gid=" + std::to_string(outside_uid);
   const std::string tmpfs_size = "size=" + std::to_string(limits.tmpfs_bytes) + ",nr_inodes=16384";
-  plan.ops.push_back({MountOp::Kind::kTmpfs, root_dir + "/tmp", tmpfs_size + ",mode=1777," + owner,
-                      MS_NOSUID | MS_NODEV});
+  child.ops.push_back({MountOp::Kind::kTmpfs, root_dir + "/tmp", tmpfs_size + ",mode=1777," + owner,
+                       MS_NOSUID | MS_NODEV});
   // POSIX shared memory and named semaphores (sem_open, which Python's multiprocessing needs)
   // live in /dev/shm. Its pages are charged to the run's memory cgroup like /tmp's, so filling
   // it ends in ENOSPC at its size or in MLE at the memory limit, whichever comes first.
-  plan.ops.push_back({MountOp::Kind::kTmpfs, root_dir + "/dev/shm",
-                      tmpfs_size + ",mode=1777," + owner, MS_NOSUID | MS_NODEV | MS_NOEXEC});
+  child.ops.push_back({MountOp::Kind::kTmpfs, root_dir + "/dev/shm",
+                       tmpfs_size + ",mode=1777," + owner, MS_NOSUID | MS_NODEV | MS_NOEXEC});
   if (spec.work_dir.empty()) {
-    plan.ops.push_back({MountOp::Kind::kTmpfs, root_dir + "/work",
-                        tmpfs_size + ",mode=0755," + owner, MS_NOSUID | MS_NODEV});
+    child.ops.push_back({MountOp::Kind::kTmpfs, root_dir + "/work",
+                         tmpfs_size + ",mode=0755," + owner, MS_NOSUID | MS_NODEV});
   } else {
-    add_path_ops(spec.work_dir, "/work", true, &plan.ops);
+    add_path_ops(spec.work_dir, "/work", true, &child.ops);
   }
   for (const Bind& bind : spec.binds) {
     const std::string& inside = bind.sandbox_path.empty() ? bind.host_path : bind.sandbox_path;
     if (inside.empty() || inside[0] != '/' || inside.find("/..") != std::string::npos) {
-      return internal_error("bind target must be an absolute path without ..: " + inside);
+      return fail("bind target must be an absolute path without ..: " + inside);
     }
     struct stat st {};
     if (stat(bind.host_path.c_str(), &st) != 0) {
-      return internal_error(errno_message("bind source " + bind.host_path));
+      return fail(errno_message("bind source " + bind.host_path));
     }
-    add_path_ops(bind.host_path, inside, bind.writable, &plan.ops);
+    add_path_ops(bind.host_path, inside, bind.writable, &child.ops);
   }
-  plan.cwd = spec.cwd.empty() ? "/work" : spec.cwd;
-  plan.uid = report.user_namespaces ? kInsideUid : outside_uid;
-  plan.gid = plan.uid;
-  plan.path_dirs = {"/usr/local/bin", "/usr/bin", "/bin"};
+  child.cwd = spec.cwd.empty() ? "/work" : spec.cwd;
+  child.uid = report.user_namespaces ? kInsideUid : outside_uid;
+  child.gid = child.uid;
+  child.path_dirs = {"/usr/local/bin", "/usr/bin", "/bin"};
   for (const std::string& var : spec.env) {
     if (var.rfind("PATH=", 0) == 0) {
-      plan.path_dirs.clear();
+      child.path_dirs.clear();
       size_t begin = 5;
       for (size_t end; (end = var.find(':', begin)) != std::string::npos; begin = end + 1) {
-        plan.path_dirs.push_back(var.substr(begin, end - begin));
+        child.path_dirs.push_back(var.substr(begin, end - begin));
       }
-      plan.path_dirs.push_back(var.substr(begin));
+      child.path_dirs.push_back(var.substr(begin));
     }
   }
-  for (const std::string& arg : spec.argv) plan.argv.push_back(const_cast<char*>(arg.c_str()));
-  plan.argv.push_back(nullptr);
-  for (const std::string& var : spec.env) plan.envp.push_back(const_cast<char*>(var.c_str()));
-  plan.envp.push_back(nullptr);
+  for (const std::string& arg : spec.argv) child.argv.push_back(const_cast<char*>(arg.c_str()));
+  child.argv.push_back(nullptr);
+  for (const std::string& var : spec.env) child.envp.push_back(const_cast<char*>(var.c_str()));
+  child.envp.push_back(nullptr);
 
   // The CPU rlimit is a backstop behind the cgroup poll; without cgroups it is the limit.
-  const rlim_t cpu_s = (limits.cpu_ms + 999) / 1000 + (cgroup ? 1 : 0);
+  const rlim_t cpu_s = (limits.cpu_ms + 999) / 1000 + (plan->cgroup ? 1 : 0);
   const uint64_t stack = limits.stack_bytes ? limits.stack_bytes : limits.memory_bytes;
-  plan.rlimits = {
+  child.rlimits = {
       {RLIMIT_CPU, {cpu_s, cpu_s + 1}},
       {RLIMIT_FSIZE, {limits.file_size_bytes, limits.file_size_bytes}},
       {RLIMIT_NOFILE, {limits.open_files, limits.open_files}},
@@ -599,27 +742,31 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
       {RLIMIT_MEMLOCK, {0, 0}},
       {RLIMIT_MSGQUEUE, {0, 0}},
   };
-  if (!cgroup) {
+  if (!plan->cgroup) {
     // Fallback accounting: per process only. RLIMIT_DATA (private writable memory: heap, brk,
     // anonymous mappings, thread stacks) rather than RLIMIT_AS: runtimes reserve far more address
     // space than they use (a JVM, V8 and Go reserve gigabytes PROT_NONE), so an address-space
     // limit kills javac, node and go before they start, and that would be blamed on the source.
-    plan.rlimits.push_back({RLIMIT_NPROC, {limits.processes, limits.processes}});
-    plan.rlimits.push_back({RLIMIT_DATA, {limits.memory_bytes, limits.memory_bytes}});
+    child.rlimits.push_back({RLIMIT_NPROC, {limits.processes, limits.processes}});
+    child.rlimits.push_back({RLIMIT_DATA, {limits.memory_bytes, limits.memory_bytes}});
   }
   // The program cannot raise a hard limit that we do not have (a server started under
   // `ulimit -n 256` asks 1024 files for a compile): it gets ours, which only tightens the run.
-  for (ChildPlan::Limit& limit : plan.rlimits) {
+  for (ChildPlan::Limit& limit : child.rlimits) {
     rlimit own{};
     if (getrlimit(static_cast<__rlimit_resource>(limit.resource), &own) == 0) {
       limit.value.rlim_cur = std::min(limit.value.rlim_cur, own.rlim_max);
       limit.value.rlim_max = std::min(limit.value.rlim_max, own.rlim_max);
     }
   }
-  plan.seccomp.len = static_cast<unsigned short>(seccomp.instructions.size());
-  plan.seccomp.filter = seccomp.instructions.data();
-  plan.seccomp_notify = seccomp.notify;
+  child.seccomp.len = static_cast<unsigned short>(seccomp.instructions.size());
+  child.seccomp.filter = seccomp.instructions.data();
+  child.seccomp_notify = seccomp.notify;
+  return true;
+}
 
+// Spawn: clones the child, then closes this side's copies of the ends the child holds.
+bool Sandbox::Impl::spawn(RunPlan& plan, Child* child, std::string* error) {
   // A fork-like clone3: new mount, PID, IPC and UTS namespaces now, born in the run's
   // cgroup; the cgroup, network and user namespaces are entered by the child in order.
   int raw_pidfd = -1;
@@ -627,52 +774,55 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
   args.flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_PIDFD;
   args.pidfd = reinterpret_cast<uint64_t>(&raw_pidfd);
   args.exit_signal = SIGCHLD;
-  if (cgroup && cgroup->clone_fd() >= 0) {
+  if (plan.cgroup && plan.cgroup->clone_fd() >= 0) {
     args.flags |= CLONE_INTO_CGROUP;
-    args.cgroup = static_cast<uint64_t>(cgroup->clone_fd());
+    args.cgroup = static_cast<uint64_t>(plan.cgroup->clone_fd());
   }
   pid_t pid = -1;
   int clone_errno = 0;
-  const std::function<void()> spawn = [&] {
+  const ChildPlan& child_plan = plan.child;
+  const std::function<void()> clone_child = [&] {
     pid = static_cast<pid_t>(syscall(SYS_clone3, &args, sizeof args));
-    if (pid == 0) child_main(plan);
+    if (pid == 0) child_main(child_plan);
     clone_errno = errno;
   };
-  if (slot_launcher) {
-    slot_launcher->execute(spawn);
+  if (plan.launcher) {
+    plan.launcher->execute(clone_child);
   } else {
-    spawn();
+    clone_child();
   }
-  if (pid < 0) return internal_error(errno_message("clone3", clone_errno));
-  UniqueFd pidfd(raw_pidfd);
-  bool reaped = false;
-  int stub_status = 0;
-  rusage usage{};
-  auto kill_and_reap = [&] {
-    if (reaped) return;
-    kill(pid, SIGKILL);
-    while (wait4(pid, &stub_status, __WALL, &usage) < 0 && errno == EINTR) {
-    }
-    reaped = true;
-  };
-  struct ReapGuard {
-    std::function<void()> fn;
-    ~ReapGuard() { fn(); }
-  } reap_guard{kill_and_reap};
+  if (pid < 0) {
+    *error = errno_message("clone3", clone_errno);
+    return false;
+  }
+  child->pid = pid;
+  child->pidfd.reset(raw_pidfd);
 
   // Parent ends the child holds.
-  out.write.reset();
-  err.write.reset();
-  messages.write.reset();
-  sync.read.reset();
-  status.write.reset();
-  listener_child.reset();
-  stdin_fd.reset();
+  plan.out.write.reset();
+  plan.err.write.reset();
+  plan.messages.write.reset();
+  plan.sync.read.reset();
+  plan.status.write.reset();
+  plan.listener_child.reset();
+  plan.stdin_fd.reset();
+  return true;
+}
 
+// Handshake: follows the child's setup to the program's execve. It maps the ids of the user
+// namespace when the child asks, reads the EOF of a successful execve (or the failed step),
+// and receives the seccomp listener. *cannot_execute: why execve found nothing to run (the
+// program's RE, not ours).
+bool Sandbox::Impl::handshake(RunPlan& plan, const Child& child, Clock::time_point start,
+                              UniqueFd* listener, std::string* cannot_execute, std::string* error) {
+  auto fail = [&](std::string message) {
+    *error = std::move(message);
+    return false;
+  };
   auto child_failure = [&](const ChildMessage& m) {
-    std::string text = std::string("sandbox setup failed at ") + child_step_name(m.step);
+    std::string text = std::string("child setup failed at ") + child_step_name(m.step);
     if (m.detail[0]) text += std::string(" (") + m.detail + ")";
-    return internal_error(text + ": " + std::strerror(m.err));
+    return fail(text + ": " + std::strerror(m.err));
   };
   // The child's setup has a deadline of its own: a child stuck in it (a hung mount, say) must
   // not hold this thread forever. kSetupTimedOut when it passes.
@@ -681,21 +831,21 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
     for (;;) {
       const auto left =
           std::chrono::duration_cast<std::chrono::milliseconds>(setup_deadline - Clock::now());
-      pollfd p{messages.read.get(), POLLIN, 0};
+      pollfd p{plan.messages.read.get(), POLLIN, 0};
       int ready = left.count() > 0 ? poll(&p, 1, static_cast<int>(left.count())) : 0;
       if (ready < 0 && errno == EINTR) continue;
       if (ready == 0) return kSetupTimedOut;
-      ssize_t n = ::read(messages.read.get(), m, sizeof *m);
+      ssize_t n = ::read(plan.messages.read.get(), m, sizeof *m);
       if (n < 0 && errno == EINTR) continue;
       return n;
     }
   };
   auto setup_failed = [&](ssize_t n, const char* what) {
     if (n == kSetupTimedOut) {
-      return internal_error(std::string("sandbox setup: no word from the child within ") +
-                            std::to_string(kSetupTimeoutMs) + " ms (" + what + ")");
+      return fail(std::string("no word from the child within ") + std::to_string(kSetupTimeoutMs) +
+                  " ms (" + what + ")");
     }
-    return internal_error(std::string("sandbox setup: ") + what);
+    return fail(what);
   };
 
   ChildMessage message{};
@@ -706,55 +856,61 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
       return setup_failed(n, "the child exited before its user namespace");
     }
     // Inside, the program is uid/gid 1000; outside, the slot's unprivileged id.
-    const std::string map = std::to_string(kInsideUid) + " " + std::to_string(outside_uid) + " 1";
-    const std::string proc = "/proc/" + std::to_string(pid);
-    if (!write_file(proc + "/uid_map", map, &error) ||
-        !write_file(proc + "/gid_map", map, &error)) {
-      return internal_error("user namespace id maps: " + error);
+    const std::string map =
+        std::to_string(kInsideUid) + " " + std::to_string(plan.outside_uid) + " 1";
+    const std::string proc = "/proc/" + std::to_string(child.pid);
+    std::string why;
+    if (!write_file(proc + "/uid_map", map, &why) || !write_file(proc + "/gid_map", map, &why)) {
+      return fail("user namespace id maps: " + why);
     }
-    if (::write(sync.write.get(), "g", 1) != 1) return internal_error(errno_message("sync"));
+    if (::write(plan.sync.write.get(), "g", 1) != 1) return fail(errno_message("sync"));
   }
   // EOF means the program's execve succeeded (the descriptor is close-on-exec).
   ssize_t n = read_message(&message);
   if (n == sizeof message) {
     if (message.step == ChildStep::kExec && (message.err == ENOENT || message.err == EACCES)) {
-      result = Result{};
-      result.status = Status::kRuntimeError;
-      result.exit_code = 127;
-      result.message =
+      *cannot_execute =
           std::string("cannot execute ") + message.detail + ": " + std::strerror(message.err);
-      result.wall_ms = ms_since(start);
-      return result;
+      return true;
     }
     return child_failure(message);
   }
   if (n != 0) return setup_failed(n, "short message from the child");
-  UniqueFd listener;
-  if (seccomp.notify && !receive_fd(listener_parent.get(), &listener)) {
-    return internal_error("sandbox setup: no seccomp listener from the child");
+  if (seccomp.notify && !receive_fd(plan.listener_parent.get(), listener)) {
+    return fail("no seccomp listener from the child");
   }
+  return true;
+}
+
+// Supervise: output, seccomp notifications, the CPU and wall limits, the stub's exit, until
+// every process of the run is gone and its output drained.
+bool Sandbox::Impl::supervise(const RunPlan& plan, Child& child, UniqueFd& listener,
+                              Supervision* seen, std::string* error) {
+  using Kill = Supervision::Kill;
+  const Limits& limits = plan.limits;
+  const uint64_t wall_limit_ms = plan.wall_limit_ms;
+  CgroupRun* const cgroup = plan.cgroup.get();
   const Clock::time_point exec_time = Clock::now();
   // Without a cgroup there is no CPU time of the whole tree to tell waiting from computing.
   const uint64_t waiting_wall_ms =
       limits.wall_ms || !cgroup ? wall_limit_ms : std::min(wall_limit_ms, limits.cpu_ms + 1000);
-  uint64_t stopped_at_wall_ms = wall_limit_ms;
+  seen->stopped_at_wall_ms = wall_limit_ms;
   // (wall_ms, demand ms) samples of the last kWaitingWindowMs and the one just before them,
   // where demand is what the run asked of the CPUs: its CPU time plus its time queued for one,
   // so that a program starved on a busy host, then caught asleep, is not taken for waiting.
   std::deque<std::pair<uint64_t, uint64_t>> demand_samples;
   if (cgroup) cgroup->start();  // the sandbox's own setup is not the program's CPU time
 
-  // Supervise: output, seccomp notifications, the CPU and wall limits, the stub's exit.
-  Stream streams[2] = {{out.read.get(), &result.stdout_data, &result.stdout_truncated},
-                       {err.read.get(), &result.stderr_data, &result.stderr_truncated}};
+  Stream streams[2] = {{plan.out.read.get(), &seen->stdout_data, &seen->stdout_truncated},
+                       {plan.err.read.get(), &seen->stderr_data, &seen->stderr_truncated}};
   for (Stream& s : streams) fcntl(s.fd, F_SETFL, O_NONBLOCK);
-  enum class Kill { kNone, kCpu, kWall, kIdle, kOutput, kSeccomp } killed = Kill::kNone;
+  Kill& killed = seen->killed;
   // The window of blocked-run detection: when it began (wall ms since exec) and the CPU time
   // then. Any progress of at least idle_progress_ms starts a new window.
   const uint64_t idle_progress_ms = std::max<uint64_t>(1, limits.idle_ms / 100);
+  seen->idle_progress_ms = idle_progress_ms;
   uint64_t idle_window_wall_ms = 0;
   uint64_t idle_window_cpu_ms = 0;
-  std::string denied_syscall;
   bool stub_done = false;
   while (!stub_done || streams[0].open || streams[1].open) {
     pollfd fds[4];
@@ -769,7 +925,7 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
     int pid_index = -1, listener_index = -1;
     if (!stub_done) {
       pid_index = count;
-      fds[count++] = {pidfd.get(), POLLIN, 0};
+      fds[count++] = {child.pidfd.get(), POLLIN, 0};
       if (listener.valid()) {
         listener_index = count;
         fds[count++] = {listener.get(), POLLIN, 0};
@@ -782,7 +938,7 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
       uint64_t used_ms = cgroup ? cgroup->cpu_ns() / 1000000 : 0;
       if (cgroup && used_ms > limits.cpu_ms) {
         killed = Kill::kCpu;
-        kill_and_reap();
+        child.kill_and_reap();
         stub_done = true;
         continue;
       }
@@ -807,9 +963,9 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
       }
       if (wall_ms > wall_limit_ms || waiting) {
         killed = Kill::kWall;
-        result.waiting = waiting && wall_ms <= wall_limit_ms;
-        stopped_at_wall_ms = result.waiting ? wall_ms : wall_limit_ms;
-        kill_and_reap();
+        seen->waiting = waiting && wall_ms <= wall_limit_ms;
+        seen->stopped_at_wall_ms = seen->waiting ? wall_ms : wall_limit_ms;
+        child.kill_and_reap();
         stub_done = true;
         continue;
       }
@@ -819,7 +975,7 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
           idle_window_cpu_ms = used_ms;
         } else if (wall_ms - idle_window_wall_ms >= limits.idle_ms) {
           killed = Kill::kIdle;
-          kill_and_reap();
+          child.kill_and_reap();
           stub_done = true;
           continue;
         }
@@ -831,13 +987,16 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
           static_cast<int>(std::clamp<uint64_t>(std::min(cpu_left, wall_left + 1), 2, 100));
     }
     int ready = poll(fds, static_cast<nfds_t>(count), timeout_ms);
-    if (ready < 0 && errno != EINTR) return internal_error(errno_message("poll"));
+    if (ready < 0 && errno != EINTR) {
+      *error = errno_message("poll");
+      return false;
+    }
     if (ready <= 0) continue;
     for (int i = 0; i < 2; ++i) {
       if (stream_index[i] >= 0 && fds[stream_index[i]].revents) {
         if (!drain(streams[i], limits.output_bytes) && killed == Kill::kNone) {
           killed = Kill::kOutput;
-          kill_and_reap();
+          child.kill_and_reap();
           stub_done = true;
         }
       }
@@ -849,16 +1008,14 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
     if (listener_index >= 0 && !stub_done && (fds[listener_index].revents & POLLIN)) {
       seccomp_notif notif{};
       if (ioctl(listener.get(), SECCOMP_IOCTL_NOTIF_RECV, &notif) == 0) {
-        denied_syscall = syscall_name(notif.data.arch, notif.data.nr);
+        seen->denied_syscall = syscall_name(notif.data.arch, notif.data.nr);
         if (killed == Kill::kNone) killed = Kill::kSeccomp;
-        kill_and_reap();
+        child.kill_and_reap();
         stub_done = true;
       }
     }
     if (pid_index >= 0 && !stub_done && (fds[pid_index].revents & POLLIN)) {
-      while (wait4(pid, &stub_status, __WALL, &usage) < 0 && errno == EINTR) {
-      }
-      reaped = true;
+      child.reap();
       stub_done = true;
     }
     if (stub_done) {
@@ -871,19 +1028,35 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
       }
     }
   }
-  result.wall_ms = ms_since(exec_time);
+  seen->wall_ms = ms_since(exec_time);
+  return true;
+}
+
+// Classify: the run's status, usage and message from how it ended and what supervision saw.
+bool Sandbox::Impl::classify(const RunPlan& plan, const Child& child, Supervision seen, Result* out,
+                             std::string* error) {
+  using Kill = Supervision::Kill;
+  const Limits& limits = plan.limits;
+  const Kill killed = seen.killed;
+  Result result;
+  result.stdout_data = std::move(seen.stdout_data);
+  result.stderr_data = std::move(seen.stderr_data);
+  result.stdout_truncated = seen.stdout_truncated;
+  result.stderr_truncated = seen.stderr_truncated;
+  result.waiting = seen.waiting;
+  result.wall_ms = seen.wall_ms;
 
   int program_status = 0;
   bool have_status = false;
   if (killed == Kill::kNone) {
     ssize_t got;
     do {
-      got = ::read(status.read.get(), &program_status, sizeof program_status);
+      got = ::read(plan.status.read.get(), &program_status, sizeof program_status);
     } while (got < 0 && errno == EINTR);
     have_status = got == sizeof program_status;
   }
-  if (cgroup) {
-    CgroupStats stats = cgroup->stats();
+  if (plan.cgroup) {
+    CgroupStats stats = plan.cgroup->stats();
     result.cpu_ms = stats.cpu_ns / 1000000;
     result.memory_bytes = stats.memory_peak_bytes;
     if (stats.oom_kills > 0 && killed == Kill::kNone) {
@@ -892,6 +1065,7 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
           "memory limit exceeded (" + std::to_string(limits.memory_bytes >> 20) + " MiB)";
     }
   } else {
+    const rusage& usage = child.usage;
     result.cpu_ms = static_cast<uint64_t>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000 +
                     static_cast<uint64_t>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000;
     result.memory_bytes = static_cast<uint64_t>(usage.ru_maxrss) * 1024;
@@ -903,7 +1077,7 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
 
   if (killed == Kill::kSeccomp) {
     result.status = Status::kSecurityError;
-    result.message = "forbidden syscall: " + denied_syscall;
+    result.message = "forbidden syscall: " + seen.denied_syscall;
   } else if (killed == Kill::kOutput || result.signal == SIGXFSZ) {
     result.status = Status::kOutputLimit;
     result.message = result.signal == SIGXFSZ
@@ -917,17 +1091,18 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
     result.message = "CPU time limit exceeded (" + std::to_string(limits.cpu_ms) + " ms)";
   } else if (killed == Kill::kWall) {
     result.status = Status::kTimeLimit;
-    result.message = result.waiting
-                         ? "wall time limit exceeded: waiting, not computing, after " +
-                               std::to_string(stopped_at_wall_ms) + " ms"
-                         : "wall time limit exceeded (" + std::to_string(wall_limit_ms) + " ms)";
+    result.message =
+        result.waiting ? "wall time limit exceeded: waiting, not computing, after " +
+                             std::to_string(seen.stopped_at_wall_ms) + " ms"
+                       : "wall time limit exceeded (" + std::to_string(plan.wall_limit_ms) + " ms)";
   } else if (killed == Kill::kIdle) {
     result.status = Status::kTimeLimit;
     result.idle = true;
-    result.message = "blocked: less than " + std::to_string(idle_progress_ms) +
+    result.message = "blocked: less than " + std::to_string(seen.idle_progress_ms) +
                      " ms of CPU time in " + std::to_string(limits.idle_ms) + " ms";
   } else if (!have_status) {
-    return internal_error("sandbox: the supervisor process died without a status");
+    *error = "the supervisor process died without a status";
+    return false;
   } else if (result.signal == SIGSYS) {
     result.status = Status::kSecurityError;
     result.message = "killed by the seccomp filter (non-native syscall ABI or forbidden syscall)";
@@ -940,7 +1115,8 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
   } else {
     result.status = Status::kOk;
   }
-  return result;
+  *out = std::move(result);
+  return true;
 }
 
 }  // namespace codejudge::sandbox

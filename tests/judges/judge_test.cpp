@@ -536,6 +536,45 @@ TEST_F(JudgeTest, JavaRunsItsPublicClassWhateverItIsCalled) {
   EXPECT_EQ(program_source(*find_language("cpp"), "int main(){}").file_name, "main.cpp");
 }
 
+// A sandbox failure at any step of a run (sandbox::Options::inject_fault_at) is the judge's IE,
+// in the compile and in the tests alike: never a verdict on the submission.
+class SandboxStepFault : public JudgeTest,
+                         public ::testing::WithParamInterface<sandbox::RunStep> {};
+
+TEST_P(SandboxStepFault, IsAnInternalErrorInTheCompileAndInTheTests) {
+  const std::string code = submission_file("sum/correct.cpp");
+  // The healthy judge fills the shared cache, so that the faulty one goes on to the tests.
+  ASSERT_EQ(judge(sum_problem(), "cpp", code).verdict, Verdict::kAC);
+  JudgeConfig config;
+  config.cache_dir = *cache_dir_;
+  config.workers = 2;
+  config.detect_toolchains_at_start = false;
+  config.sandbox.inject_fault_at = GetParam();
+  std::string error;
+  auto faulty = Judge::create(config, &error);
+  ASSERT_NE(faulty, nullptr) << error;
+  const std::string step = std::string("sandbox ") + sandbox::run_step_name(GetParam()) + ": ";
+
+  JudgeResult ran = faulty->judge(sum_problem(), Submission{"cpp", code}, {});
+  EXPECT_EQ(ran.verdict, Verdict::kIE) << describe(ran);
+  EXPECT_TRUE(ran.compile.ok && ran.compile.cached) << describe(ran);
+  EXPECT_NE(ran.message.find(step), std::string::npos) << describe(ran);
+
+  JudgeResult compiled =
+      faulty->judge(sum_problem(), Submission{"cpp", code + "// not compiled before\n"}, {});
+  EXPECT_EQ(compiled.verdict, Verdict::kIE) << describe(compiled);
+  EXPECT_NE(compiled.message.find(step), std::string::npos) << describe(compiled);
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryStep, SandboxStepFault,
+                         ::testing::Values(sandbox::RunStep::kPlan, sandbox::RunStep::kSpawn,
+                                           sandbox::RunStep::kHandshake,
+                                           sandbox::RunStep::kSupervise,
+                                           sandbox::RunStep::kClassify),
+                         [](const ::testing::TestParamInfo<sandbox::RunStep>& step) {
+                           return std::string(sandbox::run_step_name(step.param));
+                         });
+
 // Without usable cgroups (Options::cgroups false here) the sandbox falls back to rlimits. The
 // runtimes must still compile and run (an address-space limit once made javac, node and go fail,
 // and that was reported as the submission's CE), and memory stays bounded.

@@ -569,68 +569,109 @@ json Trainer::sft_step() {
           {"tokens_per_s", static_cast<double>(batch.tokens) / std::max(elapsed, 1e-9)}};
 }
 
-json Trainer::rl_step() {
-  const RlConfig& rl = config_.rl;
-  const int64_t g = rl.group_size;
-  auto step_start = Clock::now();
-  double time_gen = 0.0, time_reward = 0.0;
-  int64_t generated_tokens = 0;
-  size_t judged_before = judged_;
+// The parts of one RL step, each with its inputs and outputs; rl_step runs them in order.
+struct Trainer::RlStep {
+  // What the sampling rounds of a step kept (groups, their rows and rewards) and saw.
+  struct Samples {
+    std::vector<size_t> group_problem;              // per kept group: index into train_
+    std::vector<std::vector<int64_t>> completions;  // per kept row
+    std::vector<RewardResult> results;              // per kept row
+    size_t groups_seen = 0, zero_var_seen = 0, rows_seen = 0, ie_seen = 0, truncated = 0;
+    int64_t rounds_run = 0;
+    std::string first_ie_reason;
+    std::vector<double> all_rewards, all_accuracy, all_format, all_lengths;
+    std::vector<SampleRecord> step_samples;
+    double time_gen = 0.0, time_reward = 0.0;
+    int64_t generated_tokens = 0;
+  };
+  // One round: the problems drawn and group_size completions of each.
+  struct Round {
+    int64_t index = 0;
+    std::vector<size_t> picks;
+    Generation gen;
+  };
+  // The policy update's sums per optimizer step, on the device: [loss, clip, dual clip, kl,
+  // entropy, tokens, grad norm], copied to the host once at the end of the step.
+  struct Update {
+    std::vector<torch::Tensor> stats;
+    int64_t train_tokens = 0;
+  };
 
-  // Sample and score, in rounds when dynamic sampling keeps asking for groups with signal.
-  std::vector<size_t> group_problem;              // per kept group: index into train_
-  std::vector<std::vector<int64_t>> completions;  // per kept row
-  std::vector<RewardResult> results;              // per kept row
-  size_t groups_seen = 0, zero_var_seen = 0, rows_seen = 0, ie_seen = 0, truncated = 0;
-  int64_t rounds_run = 0;
-  std::string first_ie_reason;
-  std::vector<double> all_rewards, all_accuracy, all_format, all_lengths;
-  std::vector<SampleRecord> step_samples;
-  int64_t rounds = rl.dynamic_sampling ? std::max<int64_t>(1, rl.dynamic_sampling_rounds) : 1;
-  for (int64_t round = 0; round < rounds; ++round) {
-    if (static_cast<int64_t>(group_problem.size()) >= rl.prompts_per_step) break;
-    ++rounds_run;
-    std::vector<size_t> picks =
-        draw_indices(train_.size(), rl.prompts_per_step,
-                     mix(kStreamRl, static_cast<uint64_t>(round)), phase_step_);
-    std::vector<std::vector<int64_t>> prompts;
-    for (size_t i : picks) prompts.push_back(train_prompts_[i]);
-    seed_torch(mix(mix(config_.seed, kStreamRl),
-                   mix(static_cast<uint64_t>(phase_step_), static_cast<uint64_t>(round))));
-    auto t0 = Clock::now();
-    model_->eval();
-    Generation gen = generate(model_, prompts, g, rl.sampling, autocast_);
-    time_gen += seconds_since(t0);  // generate() ends by copying the tokens to the host
-    generated_tokens += gen.generated_tokens;
-
-    auto t1 = Clock::now();
-    std::vector<RewardRequest> requests;
-    for (size_t r = 0; r < gen.completions.size(); ++r) {
-      requests.push_back({&train_[picks[r / static_cast<size_t>(g)]],
-                          Tokenizer::decode(gen.completions[r]), "python"});
+  // Generate and score, in rounds while dynamic sampling keeps asking for groups with signal.
+  static Samples sample(Trainer& t) {
+    const RlConfig& rl = t.config_.rl;
+    Samples samples;
+    int64_t rounds = rl.dynamic_sampling ? std::max<int64_t>(1, rl.dynamic_sampling_rounds) : 1;
+    for (int64_t round = 0; round < rounds; ++round) {
+      if (static_cast<int64_t>(samples.group_problem.size()) >= rl.prompts_per_step) break;
+      ++samples.rounds_run;
+      Round drawn = generate(t, round, &samples);
+      std::vector<RewardRequest> requests;
+      std::vector<RewardResult> scored = score(t, drawn, &requests, &samples);
+      keep(t, drawn, requests, scored, &samples);
     }
-    std::vector<RewardResult> scored = score(requests);
-    time_reward += seconds_since(t1);
+    return samples;
+  }
 
+  // Generate: draws the round's problems and samples group_size completions of each.
+  static Round generate(Trainer& t, int64_t round, Samples* samples) {
+    const RlConfig& rl = t.config_.rl;
+    Round drawn;
+    drawn.index = round;
+    drawn.picks = t.draw_indices(t.train_.size(), rl.prompts_per_step,
+                                 mix(kStreamRl, static_cast<uint64_t>(round)), t.phase_step_);
+    std::vector<std::vector<int64_t>> prompts;
+    for (size_t i : drawn.picks) prompts.push_back(t.train_prompts_[i]);
+    seed_torch(mix(mix(t.config_.seed, kStreamRl),
+                   mix(static_cast<uint64_t>(t.phase_step_), static_cast<uint64_t>(round))));
+    auto t0 = Clock::now();
+    t.model_->eval();
+    drawn.gen =
+        codejudge::trainer::generate(t.model_, prompts, rl.group_size, rl.sampling, t.autocast_);
+    samples->time_gen += seconds_since(t0);  // generate() ends by copying the tokens to the host
+    samples->generated_tokens += drawn.gen.generated_tokens;
+    return drawn;
+  }
+
+  // Score: each completion's reward from the reward client; *requests gets what was asked.
+  static std::vector<RewardResult> score(Trainer& t, const Round& drawn,
+                                         std::vector<RewardRequest>* requests, Samples* samples) {
+    const auto g = static_cast<size_t>(t.config_.rl.group_size);
+    auto t1 = Clock::now();
+    for (size_t r = 0; r < drawn.gen.completions.size(); ++r) {
+      requests->push_back(
+          {&t.train_[drawn.picks[r / g]], Tokenizer::decode(drawn.gen.completions[r]), "python"});
+    }
+    std::vector<RewardResult> scored = t.score(*requests);
+    samples->time_reward += seconds_since(t1);
+    return scored;
+  }
+
+  // Counts a round's rewards and keeps its groups: with dynamic sampling only those whose
+  // rewards differ, up to prompts_per_step groups in all.
+  static void keep(Trainer& t, const Round& drawn, const std::vector<RewardRequest>& requests,
+                   const std::vector<RewardResult>& scored, Samples* samples) {
+    const RlConfig& rl = t.config_.rl;
+    const int64_t g = rl.group_size;
     std::vector<float> r_values;
     std::vector<uint8_t> r_valid;
     for (size_t r = 0; r < scored.size(); ++r) {
       const RewardResult& res = scored[r];
       r_values.push_back(static_cast<float>(res.reward.value_or(0.0)));
       r_valid.push_back(res.reward.has_value());
-      ++rows_seen;
+      ++samples->rows_seen;
       if (!res.reward) {
-        ++ie_seen;
-        if (first_ie_reason.empty()) first_ie_reason = res.reason;
+        ++samples->ie_seen;
+        if (samples->first_ie_reason.empty()) samples->first_ie_reason = res.reason;
       } else {
-        all_rewards.push_back(*res.reward);
-        all_accuracy.push_back(res.accuracy);
-        all_format.push_back(res.format);
+        samples->all_rewards.push_back(*res.reward);
+        samples->all_accuracy.push_back(res.accuracy);
+        samples->all_format.push_back(res.format);
       }
-      all_lengths.push_back(static_cast<double>(gen.completions[r].size()));
-      truncated += gen.finished[r] ? 0 : 1;
-      if (round == 0 && step_samples.size() < 4 && r % static_cast<size_t>(g) == 0) {
-        step_samples.push_back(sample_record(requests[r], res, "rl", global_step_ + 1));
+      samples->all_lengths.push_back(static_cast<double>(drawn.gen.completions[r].size()));
+      samples->truncated += drawn.gen.finished[r] ? 0 : 1;
+      if (drawn.index == 0 && samples->step_samples.size() < 4 && r % static_cast<size_t>(g) == 0) {
+        samples->step_samples.push_back(sample_record(requests[r], res, "rl", t.global_step_ + 1));
       }
     }
     torch::Tensor rewards_t = torch::tensor(r_values);
@@ -638,91 +679,105 @@ json Trainer::rl_step() {
         torch::tensor(std::vector<int64_t>(r_valid.begin(), r_valid.end())).to(torch::kBool);
     torch::Tensor zero_var = zero_variance_groups(rewards_t, valid_t, g);
     auto zv = zero_var.accessor<bool, 1>();
-    for (size_t p = 0; p < picks.size(); ++p) {
-      ++groups_seen;
-      zero_var_seen += zv[static_cast<int64_t>(p)];
-      bool keep = !rl.dynamic_sampling || !zv[static_cast<int64_t>(p)];
-      if (!keep || static_cast<int64_t>(group_problem.size()) >= rl.prompts_per_step) continue;
-      group_problem.push_back(picks[p]);
+    for (size_t p = 0; p < drawn.picks.size(); ++p) {
+      ++samples->groups_seen;
+      samples->zero_var_seen += zv[static_cast<int64_t>(p)];
+      bool kept = !rl.dynamic_sampling || !zv[static_cast<int64_t>(p)];
+      if (!kept || static_cast<int64_t>(samples->group_problem.size()) >= rl.prompts_per_step) {
+        continue;
+      }
+      samples->group_problem.push_back(drawn.picks[p]);
       for (int64_t j = 0; j < g; ++j) {
         size_t r = p * static_cast<size_t>(g) + static_cast<size_t>(j);
-        completions.push_back(gen.completions[r]);
-        results.push_back(scored[r]);
+        samples->completions.push_back(drawn.gen.completions[r]);
+        samples->results.push_back(scored[r]);
       }
     }
   }
-  if (config_.write_outputs) {
-    std::ofstream samples(fs::path(run_dir()) / "samples.jsonl", std::ios::app);
-    for (const SampleRecord& s : step_samples) {
-      samples << s.to_json().dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+
+  // Keeps the step's sample records: appended to samples.jsonl, and the last few for the report.
+  static void record_samples(Trainer& t, const std::vector<SampleRecord>& step_samples) {
+    if (t.config_.write_outputs) {
+      std::ofstream out(fs::path(t.run_dir()) / "samples.jsonl", std::ios::app);
+      for (const SampleRecord& s : step_samples) {
+        out << s.to_json().dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+      }
+    }
+    t.shown_samples_.insert(t.shown_samples_.end(), step_samples.begin(), step_samples.end());
+    if (t.shown_samples_.size() > 4 * t.config_.report_samples) {
+      t.shown_samples_.erase(
+          t.shown_samples_.begin(),
+          t.shown_samples_.end() - static_cast<long>(4 * t.config_.report_samples));
     }
   }
-  shown_samples_.insert(shown_samples_.end(), step_samples.begin(), step_samples.end());
-  if (shown_samples_.size() > 4 * config_.report_samples) {
-    shown_samples_.erase(shown_samples_.begin(),
-                         shown_samples_.end() - static_cast<long>(4 * config_.report_samples));
+
+  // Metrics of the sampling rounds.
+  static json sampling_metrics(const Trainer& t, const Samples& s, size_t judged_before) {
+    return {
+        {"phase", "rl"},
+        {"phase_step", t.phase_step_ + 1},
+        {"reward_mean", mean_of(s.all_rewards)},
+        {"reward_std", std_of(s.all_rewards)},
+        {"accuracy", mean_of(s.all_accuracy)},
+        {"pass_rate",
+         s.all_accuracy.empty()
+             ? 0.0
+             : static_cast<double>(std::count(s.all_accuracy.begin(), s.all_accuracy.end(), 1.0)) /
+                   static_cast<double>(s.all_accuracy.size())},
+        {"format_rate", mean_of(s.all_format)},
+        {"completion_len", mean_of(s.all_lengths)},
+        {"truncated_frac",
+         s.rows_seen ? static_cast<double>(s.truncated) / static_cast<double>(s.rows_seen) : 0.0},
+        {"zero_var_frac",
+         s.groups_seen ? static_cast<double>(s.zero_var_seen) / static_cast<double>(s.groups_seen)
+                       : 0.0},
+        {"ie_frac",
+         s.rows_seen ? static_cast<double>(s.ie_seen) / static_cast<double>(s.rows_seen) : 0.0},
+        {"groups_used", s.group_problem.size()},
+        {"rounds", s.rounds_run},
+        {"judged", t.judged_ - judged_before},
+        {"time_gen_s", s.time_gen},
+        {"time_reward_s", s.time_reward},
+        {"gen_tokens_per_s", static_cast<double>(s.generated_tokens) / std::max(s.time_gen, 1e-9)}};
   }
 
-  json metrics = {
-      {"phase", "rl"},
-      {"phase_step", phase_step_ + 1},
-      {"reward_mean", mean_of(all_rewards)},
-      {"reward_std", std_of(all_rewards)},
-      {"accuracy", mean_of(all_accuracy)},
-      {"pass_rate", all_accuracy.empty() ? 0.0
-                                         : static_cast<double>(std::count(
-                                               all_accuracy.begin(), all_accuracy.end(), 1.0)) /
-                                               static_cast<double>(all_accuracy.size())},
-      {"format_rate", mean_of(all_format)},
-      {"completion_len", mean_of(all_lengths)},
-      {"truncated_frac",
-       rows_seen ? static_cast<double>(truncated) / static_cast<double>(rows_seen) : 0.0},
-      {"zero_var_frac",
-       groups_seen ? static_cast<double>(zero_var_seen) / static_cast<double>(groups_seen) : 0.0},
-      {"ie_frac", rows_seen ? static_cast<double>(ie_seen) / static_cast<double>(rows_seen) : 0.0},
-      {"groups_used", group_problem.size()},
-      {"rounds", rounds_run},
-      {"judged", judged_ - judged_before},
-      {"time_gen_s", time_gen},
-      {"time_reward_s", time_reward},
-      {"gen_tokens_per_s", static_cast<double>(generated_tokens) / std::max(time_gen, 1e-9)}};
-  double lr = apply_lr(rl.optim, rl.steps);
-  metrics["lr"] = lr;
-  std::string abort =
-      check_ie("RL step " + std::to_string(global_step_ + 1), ie_seen, rows_seen, first_ie_reason);
-  if (!abort.empty()) {
-    metrics["ie_abort"] = abort;
-    return metrics;  // no update from a batch our own failures shaped
-  }
-
-  auto t2 = Clock::now();
-  int64_t rows = static_cast<int64_t>(completions.size());
-  // Per optimizer step, on the device: [loss, clip, dual clip, kl, entropy, tokens, grad norm]
-  // sums, copied to the host once at the end of the step.
-  std::vector<torch::Tensor> stats;
-  int64_t train_tokens = 0;
-  const double temperature = rl.sampling.temperature > 0.0 ? rl.sampling.temperature : 1.0;
-  if (rows > 0) {
+  // Advantages: each kept row's, normalized within its group (rows with a null reward count as
+  // invalid), and the rows as a batch for the loss.
+  static torch::Tensor advantages(Trainer& t, const Samples& samples, Batch* batch) {
+    const RlConfig& rl = t.config_.rl;
+    const int64_t g = rl.group_size;
+    const auto rows = static_cast<int64_t>(samples.completions.size());
     std::vector<float> r_values;
     std::vector<int64_t> r_valid;
     std::vector<std::vector<int64_t>> prompts;
     std::vector<bool> valid;
     for (int64_t r = 0; r < rows; ++r) {
-      const RewardResult& res = results[static_cast<size_t>(r)];
+      const RewardResult& res = samples.results[static_cast<size_t>(r)];
       r_values.push_back(static_cast<float>(res.reward.value_or(0.0)));
       r_valid.push_back(res.reward.has_value());
       valid.push_back(res.reward.has_value());
-      prompts.push_back(train_prompts_[group_problem[static_cast<size_t>(r / g)]]);
+      prompts.push_back(t.train_prompts_[samples.group_problem[static_cast<size_t>(r / g)]]);
     }
-    torch::Tensor advantages =
+    torch::Tensor result =
         compute_advantages(torch::tensor(r_values), torch::tensor(r_valid).to(torch::kBool), g,
                            rl.advantage_norm)
-            .to(device_);  // [N]
-    Batch batch = make_batch(prompts, completions, valid);
+            .to(t.device_);  // [N]
+    *batch = t.make_batch(prompts, samples.completions, valid);
+    return result;
+  }
+
+  // Update: updates_per_batch passes over the rows in minibatches, one optimizer step each.
+  static Update update(Trainer& t, const Batch& batch, const torch::Tensor& advantages) {
+    const RlConfig& rl = t.config_.rl;
+    const int64_t rows = batch.inputs.size(0);
+    const double temperature = rl.sampling.temperature > 0.0 ? rl.sampling.temperature : 1.0;
+    Update result;
     bool several_updates = rl.updates_per_batch * rl.minibatches > 1;
-    torch::Tensor old_logp = several_updates ? log_probs_no_grad(model_, batch) : torch::Tensor();
-    torch::Tensor ref_logp = reference_ ? log_probs_no_grad(reference_, batch) : torch::Tensor();
-    model_->train();
+    torch::Tensor old_logp =
+        several_updates ? t.log_probs_no_grad(t.model_, batch) : torch::Tensor();
+    torch::Tensor ref_logp =
+        t.reference_ ? t.log_probs_no_grad(t.reference_, batch) : torch::Tensor();
+    t.model_->train();
     int64_t per_minibatch = (rows + rl.minibatches - 1) / rl.minibatches;
     for (int64_t epoch = 0; epoch < rl.updates_per_batch; ++epoch) {
       // Rows in a fresh order each pass (identity on the first, so one pass is plain order).
@@ -730,28 +785,28 @@ json Trainer::rl_step() {
       std::iota(order.begin(), order.end(), int64_t{0});
       if (epoch > 0) {
         std::mt19937_64 rng(
-            mix(mix(config_.seed, kStreamShuffle),
-                mix(static_cast<uint64_t>(phase_step_), static_cast<uint64_t>(epoch))));
+            mix(mix(t.config_.seed, kStreamShuffle),
+                mix(static_cast<uint64_t>(t.phase_step_), static_cast<uint64_t>(epoch))));
         std::shuffle(order.begin(), order.end(), rng);
       }
       for (int64_t mb = 0; mb < rows; mb += per_minibatch) {
         int64_t mb_rows = std::min(per_minibatch, rows - mb);
         torch::Tensor idx =
             torch::tensor(std::vector<int64_t>(order.begin() + mb, order.begin() + mb + mb_rows))
-                .to(device_);
+                .to(t.device_);
         torch::Tensor inputs = batch.inputs.index_select(0, idx);    // [M, L]
         torch::Tensor targets = batch.targets.index_select(0, idx);  // [M, L]
         torch::Tensor mask = batch.mask.index_select(0, idx);        // [M, L]
         torch::Tensor adv = advantages.index_select(0, idx);         // [M]
         torch::Tensor weights = token_weights(mask, rl.aggregation, rl.sampling.max_new_tokens);
-        optimizer_->zero_grad();
+        t.optimizer_->zero_grad();
         std::vector<torch::Tensor> sums;  // [loss, clip, dual, kl, entropy, tokens] per micro
         torch::Tensor grad_norm;
         {
-          AutocastGuard autocast(autocast_);  // the weights are cast once per optimizer step
-          for (int64_t s = 0; s < mb_rows; s += config_.micro_batch) {
-            int64_t len = std::min(config_.micro_batch, mb_rows - s);
-            torch::Tensor logits = model_->forward(inputs.narrow(0, s, len));  // [len, L, V]
+          AutocastGuard autocast(t.autocast_);  // the weights are cast once per optimizer step
+          for (int64_t s = 0; s < mb_rows; s += t.config_.micro_batch) {
+            int64_t len = std::min(t.config_.micro_batch, mb_rows - s);
+            torch::Tensor logits = t.model_->forward(inputs.narrow(0, s, len));  // [len, L, V]
             torch::Tensor m = mask.narrow(0, s, len);
             torch::Tensor logp =
                 token_log_probs(logits, targets.narrow(0, s, len), temperature);  // [len, L]
@@ -770,52 +825,83 @@ json Trainer::rl_step() {
             sums.push_back(torch::stack({pl.loss.detach(), pl.clip_fraction * pl.tokens,
                                          pl.dual_clip_fraction * pl.tokens, pl.kl_mean * pl.tokens,
                                          entropy, pl.tokens}));
-            train_tokens += len * inputs.size(1);
+            result.train_tokens += len * inputs.size(1);
           }
-          grad_norm = clip_grad_norm(model_->parameters(), rl.optim.grad_clip);
+          grad_norm = clip_grad_norm(t.model_->parameters(), rl.optim.grad_clip);
         }
-        adamw_step(*optimizer_);
-        stats.push_back(torch::cat({torch::stack(sums).sum(0), grad_norm.view({1})}));
+        adamw_step(*t.optimizer_);
+        result.stats.push_back(torch::cat({torch::stack(sums).sum(0), grad_norm.view({1})}));
       }
     }
+    return result;
   }
-  json loss = json(), clip = 0.0, dual = 0.0, kl = json(), entropy = 0.0, grad_norm = 0.0;
-  if (!stats.empty()) {
-    torch::Tensor all = torch::stack(stats).to(torch::kCPU).to(torch::kDouble);  // [S, 7]
-    auto a = all.accessor<double, 2>();
-    double loss_sum = 0, clip_sum = 0, dual_sum = 0, kl_sum = 0, ent_sum = 0, tokens = 0,
-           norm_sum = 0;
-    for (int64_t i = 0; i < all.size(0); ++i) {
-      loss_sum += a[i][0];
-      clip_sum += a[i][1];
-      dual_sum += a[i][2];
-      kl_sum += a[i][3];
-      ent_sum += a[i][4];
-      tokens += a[i][5];
-      norm_sum += a[i][6];
+
+  // Metrics of the update: means per optimizer step (loss, grad norm) or per token.
+  static void add_update_metrics(const Trainer& t, const Update& update, json* metrics) {
+    json loss = json(), clip = 0.0, dual = 0.0, kl = json(), entropy = 0.0, grad_norm = 0.0;
+    if (!update.stats.empty()) {
+      torch::Tensor all = torch::stack(update.stats).to(torch::kCPU).to(torch::kDouble);  // [S, 7]
+      auto a = all.accessor<double, 2>();
+      double loss_sum = 0, clip_sum = 0, dual_sum = 0, kl_sum = 0, ent_sum = 0, tokens = 0,
+             norm_sum = 0;
+      for (int64_t i = 0; i < all.size(0); ++i) {
+        loss_sum += a[i][0];
+        clip_sum += a[i][1];
+        dual_sum += a[i][2];
+        kl_sum += a[i][3];
+        ent_sum += a[i][4];
+        tokens += a[i][5];
+        norm_sum += a[i][6];
+      }
+      auto steps = static_cast<double>(all.size(0));
+      tokens = std::max(tokens, 1.0);
+      loss = loss_sum / steps;
+      clip = clip_sum / tokens;
+      dual = dual_sum / tokens;
+      if (t.reference_) kl = kl_sum / tokens;
+      entropy = ent_sum / tokens;
+      grad_norm = norm_sum / steps;
     }
-    auto steps = static_cast<double>(all.size(0));
-    tokens = std::max(tokens, 1.0);
-    loss = loss_sum / steps;
-    clip = clip_sum / tokens;
-    dual = dual_sum / tokens;
-    if (reference_) kl = kl_sum / tokens;
-    entropy = ent_sum / tokens;
-    grad_norm = norm_sum / steps;
+    (*metrics)["loss"] = loss;
+    (*metrics)["clip_frac"] = clip;
+    (*metrics)["dual_clip_frac"] = dual;
+    (*metrics)["kl"] = kl;
+    (*metrics)["entropy"] = entropy;
+    (*metrics)["grad_norm"] = grad_norm;
   }
+};
+
+json Trainer::rl_step() {
+  auto step_start = Clock::now();
+  size_t judged_before = judged_;
+  RlStep::Samples samples = RlStep::sample(*this);
+  RlStep::record_samples(*this, samples.step_samples);
+  json metrics = RlStep::sampling_metrics(*this, samples, judged_before);
+  double lr = apply_lr(config_.rl.optim, config_.rl.steps);
+  metrics["lr"] = lr;
+  std::string abort = check_ie("RL step " + std::to_string(global_step_ + 1), samples.ie_seen,
+                               samples.rows_seen, samples.first_ie_reason);
+  if (!abort.empty()) {
+    metrics["ie_abort"] = abort;
+    return metrics;  // no update from a batch our own failures shaped
+  }
+
+  auto t2 = Clock::now();
+  RlStep::Update update;
+  if (!samples.completions.empty()) {
+    Batch batch;
+    torch::Tensor advantages = RlStep::advantages(*this, samples, &batch);
+    update = RlStep::update(*this, batch, advantages);
+  }
+  RlStep::add_update_metrics(*this, update, &metrics);
   double time_update = seconds_since(t2);
   double total = seconds_since(step_start);
-  metrics["loss"] = loss;
-  metrics["clip_frac"] = clip;
-  metrics["dual_clip_frac"] = dual;
-  metrics["kl"] = kl;
-  metrics["entropy"] = entropy;
-  metrics["grad_norm"] = grad_norm;
   metrics["time_update_s"] = time_update;
   metrics["time_step_s"] = total;
-  metrics["train_tokens_per_s"] = static_cast<double>(train_tokens) / std::max(time_update, 1e-9);
+  metrics["train_tokens_per_s"] =
+      static_cast<double>(update.train_tokens) / std::max(time_update, 1e-9);
   metrics["tokens_per_s"] =
-      static_cast<double>(generated_tokens + train_tokens) / std::max(total, 1e-9);
+      static_cast<double>(samples.generated_tokens + update.train_tokens) / std::max(total, 1e-9);
   return metrics;
 }
 

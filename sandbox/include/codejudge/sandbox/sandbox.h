@@ -96,6 +96,18 @@ struct HostReport {
   bool safe() const;  // true when isolation is complete enough to run untrusted code
 };
 
+// The supervisor's steps of one run, in order. A step that fails is kInternalError with a
+// message naming it ("sandbox spawn: clone3: ..."), never a verdict on the program.
+enum class RunStep {
+  kPlan,       // check the spec, take a slot and its cgroup, open descriptors, plan the child
+  kSpawn,      // clone3 into the namespaces (and the cgroup)
+  kHandshake,  // follow the child's setup to execve: id maps, failed steps, seccomp listener
+  kSupervise,  // output, seccomp notifications, CPU, wall and idle limits, until the run ends
+  kClassify,   // status, usage and message from how the run ended
+};
+// "plan", "spawn", "handshake", "supervise", "classify".
+const char* run_step_name(RunStep step);
+
 struct Options {
   // Outside uid/gid of run slot i is uid_base + i. 0: the first block of uid_count uids from
   // 61000 up that no other instance sharing lock_dir holds. Non-zero: exactly this block, and
@@ -121,6 +133,9 @@ struct Options {
                                        "/etc/ld.so.cache",
                                        "/etc/java-17-openjdk",
                                        "/etc/ssl/certs/java"};
+  // Tests only: every run fails at this step as a failing system call there would, to check
+  // that such a failure is IE naming the step and that the run leaves nothing behind.
+  std::optional<RunStep> inject_fault_at;
 };
 
 class Sandbox {

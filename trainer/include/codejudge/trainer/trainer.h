@@ -192,6 +192,7 @@ class Trainer {
   nlohmann::json rl_step();
   void begin_phase(Phase phase);
   void make_optimizer(const OptimConfig& optim);
+  struct RlStep;  // rl_step's parts: generate, score, advantages, update, metrics
   double lr_at(const OptimConfig& optim, int64_t step, int64_t total) const;
   double apply_lr(const OptimConfig& optim, int64_t total);
   // Token log-probs [N, L] of batch rows under `model` at the sampling temperature, without
