@@ -371,7 +371,7 @@ std::string self_dir() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string binary = self_dir() + "/../server/codejudge";
+  std::string binary = self_dir() + "/../cli/codejudge";
   std::vector<size_t> levels = {1, 4, 16};
   size_t python_requests = 200;
   size_t cpp_requests = 60;

@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "codejudge/problems/json.h"
+#include "codejudge/trainer/in_process_reward_client.h"
 #include "codejudge/trainer/reward_client.h"
 
 namespace codejudge::trainer {
