@@ -16,13 +16,10 @@
 //                           [--rewards-batches-per-client N]
 // Prints a Markdown table: throughput and p50/p99 latency per path, workload and concurrency.
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <strings.h>
@@ -49,6 +46,7 @@
 #include "codejudge/judges/judge.h"
 #include "codejudge/judges/scoring.h"
 #include "codejudge/problems/json.h"
+#include "serve_process.h"
 
 namespace {
 
@@ -371,7 +369,7 @@ std::string self_dir() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string binary = self_dir() + "/../server/codejudge";
+  std::string binary = self_dir() + "/../cli/codejudge";
   std::vector<size_t> levels = {1, 4, 16};
   size_t python_requests = 200;
   size_t cpp_requests = 60;
@@ -404,29 +402,19 @@ int main(int argc, char** argv) {
   char dir[] = "/tmp/codejudge-bench-XXXXXX";
   const std::string work = mkdtemp(dir);
   std::ofstream(work + "/none.jsonl").close();
-  const std::string port_file = work + "/port";
-  pid_t server = fork();
-  if (server == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    int devnull = open("/dev/null", O_WRONLY);
-    dup2(devnull, 2);
-    execl(binary.c_str(), binary.c_str(), "serve", "--port", "0", "--port-file", port_file.c_str(),
-          "--problems", work.c_str(), "--cache-dir", (work + "/cache").c_str(), "--log-level",
-          "warn", "--queue-size", "100000", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  uint16_t port = 0;
-  for (int i = 0; i < 600 && port == 0; ++i) {
-    std::ifstream in(port_file);
-    std::string text;
-    if (std::getline(in, text) && !text.empty()) port = static_cast<uint16_t>(std::stoi(text));
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  if (port == 0) {
-    std::fprintf(stderr, "the server did not start (%s)\n", binary.c_str());
-    kill(server, SIGKILL);
+  codejudge::testing::ServeOptions serve;
+  serve.binary = binary;
+  serve.dir = work;
+  serve.log_path = "/dev/null";
+  serve.args = {"--problems",  work,   "--cache-dir",  work + "/cache",
+                "--log-level", "warn", "--queue-size", "100000"};
+  codejudge::testing::ServeProcess server(serve);
+  if (!server.ok()) {
+    std::fprintf(stderr, "the server did not start (%s): %s\n", binary.c_str(),
+                 server.error().c_str());
     return 2;
   }
+  const uint16_t port = server.port();
 
   const Workload python = python_workload();
   const Workload cpp = cpp_workload();
@@ -524,8 +512,7 @@ int main(int argc, char** argv) {
         });
     for (Client* client : clients) delete client;
   }
-  kill(server, SIGTERM);
-  waitpid(server, nullptr, 0);
+  server.stop(SIGTERM, std::chrono::minutes(5));
   std::system(("rm -rf " + work + " " + config.cache_dir).c_str());
 
   std::printf("Host: %zu CPUs; judge workers %zu, job threads %zu (server defaults).\n\n", workers,

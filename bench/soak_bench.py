@@ -16,8 +16,8 @@ Valid requests include the two the issue saw broken by a neighbour: a program th
 on 10 ms of CPU (TLE if the other instance's CPU burners were charged to it) and one that
 allocates 3 MiB under a 64 MiB limit (MLE if the other's memory bombs were).
 
-    bench/soak_bench.py --binary build/server/codejudge                  # 2000 requests, <= 10 min
-    bench/soak_bench.py --binary build/server/codejudge --small --strict # CI size, fails on any
+    bench/soak_bench.py --binary build/cli/codejudge                  # 2000 requests, <= 10 min
+    bench/soak_bench.py --binary build/cli/codejudge --small --strict # CI size, fails on any
 
 Prints a Markdown summary for docs/BENCHMARKS.md. Exit 0, or with --strict 1 when anything was
 wrong, lost or IE; 77 when the sandbox (or unshare) is unavailable.

@@ -292,16 +292,6 @@ double format_reward(std::string_view completion, const FormatOptions& options) 
   return 1.0;
 }
 
-const char* accuracy_mode_name(AccuracyMode mode) {
-  return mode == AccuracyMode::kFraction ? "fraction" : "binary";
-}
-
-std::optional<AccuracyMode> parse_accuracy_mode(std::string_view name) {
-  if (name == "binary") return AccuracyMode::kBinary;
-  if (name == "fraction") return AccuracyMode::kFraction;
-  return std::nullopt;
-}
-
 Reward compute_reward(const RewardInput& input, double format_score, const RewardOptions& options) {
   Reward result;
   result.format = format_score;

@@ -1,13 +1,12 @@
 #include "codejudge/server/config.h"
 
-#include <charconv>
-#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "codejudge/flags/flags.h"
 #include "codejudge/server/log.h"
 
 #ifndef CODEJUDGE_PROBLEMS_DIR
@@ -30,38 +29,10 @@ struct Option {
   bool list = false;  // --problems takes several values
 };
 
-bool parse_u64(const std::string& text, uint64_t min, uint64_t max, uint64_t* out,
-               std::string* error) {
-  uint64_t value = 0;
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc() || ptr != end) {
-    *error = "expected a non-negative integer, got '" + text + "'";
-    return false;
-  }
-  if (value < min || value > max) {
-    *error = "must be between " + std::to_string(min) + " and " + std::to_string(max);
-    return false;
-  }
-  *out = value;
-  return true;
-}
-
-bool parse_double(const std::string& text, double* out, std::string* error) {
-  char* end = nullptr;
-  double value = std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value)) {
-    *error = "expected a finite number, got '" + text + "'";
-    return false;
-  }
-  *out = value;
-  return true;
-}
-
 template <typename T, T ServerConfig::*Field, uint64_t Min, uint64_t Max>
 bool set_uint(ServerConfig* config, const std::string& text, std::string* error) {
   uint64_t value = 0;
-  if (!parse_u64(text, Min, Max, &value, error)) return false;
+  if (!flags::parse_u64(text, Min, Max, &value, error)) return false;
   config->*Field = static_cast<T>(value);
   return true;
 }
@@ -73,7 +44,7 @@ std::string show_uint(const ServerConfig& config) {
 
 template <double ServerConfig::*Field>
 bool set_double(ServerConfig* config, const std::string& text, std::string* error) {
-  return parse_double(text, &(config->*Field), error);
+  return flags::parse_double(text, &(config->*Field), error);
 }
 
 template <double ServerConfig::*Field>
@@ -359,6 +330,8 @@ std::optional<ServerConfig> parse_server_config(const std::vector<std::string>& 
         return std::nullopt;
       }
       config_file = args[i + 1];
+    } else if (args[i].rfind("--config=", 0) == 0) {
+      config_file = args[i].substr(9);
     }
   }
   if (config_file && !apply_file(*config_file, &config, error)) return std::nullopt;
@@ -379,53 +352,33 @@ std::optional<ServerConfig> parse_server_config(const std::vector<std::string>& 
     if (!apply(option, &config, *value, name, error)) return std::nullopt;
   }
 
+  // The command line: every option's flag, --config (read above) and --problems, whose first
+  // use replaces the paths from the file or the environment.
   bool problems_from_flags = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "--config") {
-      ++i;
-      continue;
+  std::vector<flags::Flag> table = {
+      {"--config", "FILE", "", [](const std::string&, std::string*) { return true; }}};
+  for (const Option& option : options()) {
+    flags::Setter set = [&config, &option](const std::string& value, std::string* why) {
+      return option.set(&config, value, why);
+    };
+    if (option.list) {
+      set = [&config, &problems_from_flags, set](const std::string& value, std::string* why) {
+        if (!problems_from_flags) config.problems.clear();
+        problems_from_flags = true;
+        return set(value, why);
+      };
     }
-    std::string flag = arg;
-    std::optional<std::string> inline_value;
-    if (flag.rfind("--", 0) != 0) {
-      *error = "unexpected argument '" + arg + "'";
-      return std::nullopt;
-    }
-    flag = flag.substr(2);
-    if (size_t eq = flag.find('='); eq != std::string::npos) {
-      inline_value = flag.substr(eq + 1);
-      flag = flag.substr(0, eq);
-    }
-    const Option* option = find_option(flag);
-    if (option == nullptr) {
-      *error = "unknown flag --" + flag;
-      return std::nullopt;
-    }
-    if (option->list) {
-      if (!problems_from_flags) config.problems.clear();
-      problems_from_flags = true;
-      size_t before = config.problems.size();
-      if (inline_value) config.problems.push_back(*inline_value);
-      while (i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0) {
-        config.problems.push_back(args[++i]);
-      }
-      if (config.problems.size() == before) {
-        *error = "--" + flag + " needs at least one path";
-        return std::nullopt;
-      }
-      continue;
-    }
-    std::string value;
-    if (inline_value) {
-      value = *inline_value;
-    } else if (i + 1 < args.size()) {
-      value = args[++i];
-    } else {
-      *error = "--" + flag + " needs a value";
-      return std::nullopt;
-    }
-    if (!apply(*option, &config, value, "--" + flag, error)) return std::nullopt;
+    table.push_back({std::string("--") + option.flag, option.value_name, option.help,
+                     std::move(set), option.list});
+  }
+  flags::Error bad;
+  auto positional = [](const std::string& arg, std::string* why) {
+    *why = "unexpected argument '" + arg + "'";
+    return false;
+  };
+  if (!flags::parse(args, table, positional, &bad)) {
+    *error = bad.text();
+    return std::nullopt;
   }
   if (!validate(&config, error)) return std::nullopt;
   return config;

@@ -1,11 +1,9 @@
 // The real `codejudge serve` binary on an ephemeral port, spoken to over raw sockets with a
 // deadline on every read and write: keep-alive, pipelining, limits, hostile clients, drain.
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -24,6 +22,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "serve_process.h"
 #include "server_test_util.h"
 
 namespace codejudge::server {
@@ -34,91 +33,48 @@ using Clock = std::chrono::steady_clock;
 
 constexpr int kIoTimeoutMs = 10000;
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// A `codejudge serve` child process with its log in a file; nofile, when set, is its
-// RLIMIT_NOFILE (soft, hard) from the start.
+// A `codejudge serve` child process (tests/support/serve_process.h) in a directory of its own,
+// with its log in a file; nofile, when set, is its RLIMIT_NOFILE (soft, hard) from the start.
 class ServerProcess {
  public:
   explicit ServerProcess(std::vector<std::string> extra,
-                         std::optional<std::pair<rlim_t, rlim_t>> nofile = {}) {
-    char dir[] = "/tmp/codejudge-blackbox-XXXXXX";
-    dir_ = mkdtemp(dir);
-    std::vector<std::string> args = {CODEJUDGE_BINARY, "serve",
-                                     "--port",         "0",
-                                     "--port-file",    dir_ + "/port",
-                                     "--problems",     testing::fixture_dir(),
-                                     "--workers",      "2",
-                                     "--cache-dir",    dir_ + "/cache",
-                                     "--log-level",    "debug"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    pid_ = fork();
-    if (pid_ == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a killed test
-      if (nofile) {
-        rlimit limit{nofile->first, nofile->second};
-        setrlimit(RLIMIT_NOFILE, &limit);
-      }
-      int log = open((dir_ + "/log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(log, 2);
-      std::vector<char*> argv;
-      for (auto& arg : args) argv.push_back(arg.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    const auto deadline = Clock::now() + std::chrono::seconds(30);
-    while (Clock::now() < deadline) {
-      std::string text = read_file(dir_ + "/port");
-      if (!text.empty() && text.back() == '\n') {
-        port_ = static_cast<uint16_t>(std::stoi(text));
-        break;
-      }
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
+                         std::optional<std::pair<rlim_t, rlim_t>> nofile = {})
+      : dir_(make_dir()), process_(options(dir_, std::move(extra), nofile)) {}
 
   ~ServerProcess() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
+    process_.stop(SIGKILL, std::chrono::seconds(30));
     std::system(("rm -rf " + dir_).c_str());
   }
 
-  uint16_t port() const { return port_; }
-  std::string log() const { return read_file(dir_ + "/log"); }
-  pid_t pid() const { return pid_; }
+  uint16_t port() const { return process_.port(); }
+  std::string log() const { return process_.log(); }
+  pid_t pid() const { return process_.pid(); }
 
   // Sends sig and waits (at most timeout) for the exit status.
   std::optional<int> stop(int sig, std::chrono::milliseconds timeout) {
-    kill(pid_, sig);
-    const auto deadline = Clock::now() + timeout;
-    while (Clock::now() < deadline) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return std::nullopt;
+    return process_.stop(sig, timeout);
   }
 
  private:
+  static std::string make_dir() {
+    char dir[] = "/tmp/codejudge-blackbox-XXXXXX";
+    return mkdtemp(dir);
+  }
+  static codejudge::testing::ServeOptions options(const std::string& dir,
+                                                  std::vector<std::string> extra,
+                                                  std::optional<std::pair<rlim_t, rlim_t>> nofile) {
+    codejudge::testing::ServeOptions options;
+    options.binary = CODEJUDGE_BINARY;
+    options.dir = dir;
+    options.nofile = nofile;
+    options.args = {"--problems",  testing::fixture_dir(), "--workers",   "2",
+                    "--cache-dir", dir + "/cache",         "--log-level", "debug"};
+    options.args.insert(options.args.end(), extra.begin(), extra.end());
+    return options;
+  }
+
   std::string dir_;
-  pid_t pid_ = -1;
-  uint16_t port_ = 0;
+  codejudge::testing::ServeProcess process_;
 };
 
 struct Response {

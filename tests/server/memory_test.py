@@ -13,7 +13,7 @@ its idle RSS + --body-budget-mb + --parse-budget-mb + 64 MiB (docs/DEPLOY.md, th
 its RSS came back within 32 MiB of idle after the burst, and no /healthz took a second (the
 100 ms goal is a benchmark number: docs/BENCHMARKS.md).
 
-    memory_test.py --binary build/server/codejudge                 # the CI size
+    memory_test.py --binary build/cli/codejudge                 # the CI size
     memory_test.py --binary ... --body-mb 31 --bodies 4 --defaults  # the case
 
 Exit 0 on success, 1 on failure, 77 (skipped) when the sandbox cannot start here.

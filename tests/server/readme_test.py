@@ -193,7 +193,7 @@ def main():
                 if head in NOT_RUN:
                     print(f"skip {command!r}: {NOT_RUN[head]}")
                     continue
-                if head.startswith("build/trainer/") and not os.path.exists(
+                if head == "build/cli/codejudge-train" and not os.path.exists(
                         os.path.join(build_dir, head[len("build/"):])):
                     print(f"skip {command!r}: the trainer is not built here (no LibTorch)")
                     continue

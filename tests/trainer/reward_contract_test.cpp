@@ -26,7 +26,9 @@
 #include <nlohmann/json.hpp>
 
 #include "codejudge/problems/json.h"
+#include "codejudge/trainer/in_process_reward_client.h"
 #include "codejudge/trainer/reward_client.h"
+#include "serve_process.h"
 
 namespace codejudge::trainer {
 namespace {
@@ -72,19 +74,13 @@ const std::string kNoCode = "<think>\nno idea\n</think>\nI cannot solve this.";
 
 // --- the server process -----------------------------------------------------------------
 
+// The server for the HTTP cases (tests/support/serve_process.h), or why it cannot run.
 struct ServerProcess {
-  pid_t pid = -1;
+  std::unique_ptr<testing::ServeProcess> process;
   int port = 0;
   std::string skip;   // why the HTTP cases cannot run in this build
   std::string error;  // the server should have started and did not
 };
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 ServerProcess start_server(const std::string& dir) {
   ServerProcess server;
@@ -93,55 +89,25 @@ ServerProcess start_server(const std::string& dir) {
     server.skip = "the codejudge binary is not built (" + binary + "); build target codejudge";
     return server;
   }
-  std::string log = dir + "/server.log", port_file = dir + "/port";
-  std::string problems_dir = dir + "/problems", cache = dir + "/server-cache";
-  server.pid = fork();
-  if (server.pid == 0) {
-    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    execl(binary.c_str(), "codejudge", "serve", "--host", "127.0.0.1", "--port", "0", "--port-file",
-          port_file.c_str(), "--problems", problems_dir.c_str(), "--workers", "2", "--cache-dir",
-          cache.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::string text = read_file(port_file);
-    if (!text.empty() && text.back() == '\n') {
-      server.port = std::stoi(text);
-      return server;
-    }
-    int status = 0;
-    if (waitpid(server.pid, &status, WNOHANG) == server.pid) {
-      server.pid = -1;
-      std::string output = read_file(log);
-      if (output.find("not available in this build") != std::string::npos) {
-        server.skip = "`codejudge serve` is not available in this build yet";
-      } else {
-        server.error = "codejudge serve exited at start: " + output.substr(0, 2000);
-      }
-      return server;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  server.error = "codejudge serve did not write its port within 30 s: " + read_file(log);
+  testing::ServeOptions options;
+  options.binary = binary;
+  options.dir = dir;
+  options.log_path = dir + "/server.log";
+  options.log_stdout = true;
+  options.args = {"--host",    "127.0.0.1", "--problems",  dir + "/problems",
+                  "--workers", "2",         "--cache-dir", dir + "/server-cache"};
+  server.process = std::make_unique<testing::ServeProcess>(options);
+  server.port = server.process->port();
+  server.error = server.process->error();
   return server;
 }
 
 void stop_server(ServerProcess* server) {
-  if (server->pid <= 0) return;
-  kill(server->pid, SIGTERM);
-  for (int i = 0; i < 100; ++i) {
-    if (waitpid(server->pid, nullptr, WNOHANG) == server->pid) {
-      server->pid = -1;
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  if (!server->process) return;
+  if (!server->process->stop(SIGTERM, std::chrono::seconds(5))) {
+    server->process->stop(SIGKILL, std::chrono::seconds(30));
   }
-  kill(server->pid, SIGKILL);
-  waitpid(server->pid, nullptr, 0);
-  server->pid = -1;
+  server->process.reset();
 }
 
 // --- the contract -----------------------------------------------------------------------

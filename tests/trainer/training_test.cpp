@@ -13,6 +13,7 @@
 #include <torch/torch.h>
 
 #include "codejudge/problems/generator.h"
+#include "codejudge/trainer/in_process_reward_client.h"
 #include "codejudge/trainer/tokenizer.h"
 #include "codejudge/trainer/trainer.h"
 
@@ -218,11 +219,11 @@ class LetterRewards : public RewardClient {
     std::vector<RewardResult> out;
     for (const auto& r : requests) {
       RewardResult res;
-      double share = r.completion.empty()
-                         ? 0.0
-                         : static_cast<double>(std::count(r.completion.begin(),
-                                                          r.completion.end(), 'a')) /
-                               static_cast<double>(r.completion.size());
+      double share =
+          r.completion.empty()
+              ? 0.0
+              : static_cast<double>(std::count(r.completion.begin(), r.completion.end(), 'a')) /
+                    static_cast<double>(r.completion.size());
       res.reward = share;
       out.push_back(res);
     }
@@ -243,8 +244,8 @@ TEST(Training, GrpoClimbsASimpleReward) {
   config.rl.optim.warmup_steps = 0;
   LetterRewards rewards;
   std::string error;
-  auto trainer = Trainer::create(config, synthetic(8, problems::GeneratorSplit::kTrain), {},
-                                 &rewards, &error);
+  auto trainer =
+      Trainer::create(config, synthetic(8, problems::GeneratorSplit::kTrain), {}, &rewards, &error);
   ASSERT_TRUE(trainer) << error;
   std::vector<double> reward;
   while (trainer->phase() != Phase::kDone) reward.push_back(trainer->step()["reward_mean"]);

@@ -4,7 +4,7 @@
 #include <thread>
 
 #include "codejudge/judges/scoring.h"
-#include "codejudge/trainer/reward_client.h"
+#include "codejudge/trainer/in_process_reward_client.h"
 
 namespace codejudge::trainer {
 

@@ -65,8 +65,16 @@ double format_reward(std::string_view completion, const FormatOptions& options);
 
 enum class AccuracyMode { kBinary, kFraction };
 
-const char* accuracy_mode_name(AccuracyMode mode);  // "binary", "fraction"
-std::optional<AccuracyMode> parse_accuracy_mode(std::string_view name);
+// Inline: clients that only speak to a server name the modes without linking the judges
+// (codejudge::judges_types).
+inline const char* accuracy_mode_name(AccuracyMode mode) {  // "binary", "fraction"
+  return mode == AccuracyMode::kFraction ? "fraction" : "binary";
+}
+inline std::optional<AccuracyMode> parse_accuracy_mode(std::string_view name) {
+  if (name == "binary") return AccuracyMode::kBinary;
+  if (name == "fraction") return AccuracyMode::kFraction;
+  return std::nullopt;
+}
 
 struct RewardOptions {
   AccuracyMode accuracy = AccuracyMode::kBinary;

@@ -1,7 +1,9 @@
 // The one way the trainer gets rewards: a RewardClient turns (problem, raw completion) pairs into
 // rewards. Two implementations honour the same contract (tests/trainer/reward_contract_test.cpp
 // runs one suite against both):
-//   - in process: judges::score_completion (judges/scoring.h) on a pool of threads;
+//   - in process: judges::score_completion (judges/scoring.h) on a pool of threads
+//     (in_process_reward_client.h, library codejudge::trainer_in_process: the only part of the
+//     trainer that links the judges);
 //   - HTTP: POST /v1/rewards on one or more `codejudge serve` instances, batches spread
 //     round-robin, with per-request timeouts and retries with backoff on other servers.
 // An infrastructure failure (IE, an unreachable server) gives a null reward with a reason, so the
@@ -15,8 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "codejudge/judges/judge.h"
-#include "codejudge/judges/rewards.h"
+#include "codejudge/judges/rewards.h"  // AccuracyMode: an enum, no link to the judges
 #include "codejudge/problems/problem.h"
 
 namespace codejudge::trainer {
@@ -53,21 +54,6 @@ class RewardClient {
   // "in-process (8 threads)", "http (2 servers)": for logs and reports.
   virtual std::string describe() const = 0;
 };
-
-struct InProcessRewardConfig {
-  RewardSettings settings;
-  judges::JudgeConfig judge;
-  size_t threads = 0;  // submissions judged at once; 0: judge.workers, else the CPU count
-};
-
-// Starts a Judge (sandbox, cache, worker pool); nullptr with *error when it cannot.
-std::unique_ptr<RewardClient> make_in_process_reward_client(const InProcessRewardConfig& config,
-                                                            std::string* error);
-
-// Scores with a Judge the caller owns (it must outlive the client).
-std::unique_ptr<RewardClient> make_in_process_reward_client(judges::Judge* judge,
-                                                            const RewardSettings& settings,
-                                                            size_t threads);
 
 struct HttpRewardConfig {
   RewardSettings settings;

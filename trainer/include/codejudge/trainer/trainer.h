@@ -232,9 +232,4 @@ class Trainer {
   std::vector<nlohmann::json> evals_;
 };
 
-// `codejudge-train`: flags -> TrainConfig, problems (files or the synthetic generator), a
-// RewardClient (in process, or HTTP with --reward-server), then Trainer::run. Returns the exit
-// code; `log` gets the messages.
-int train_main(int argc, char** argv);
-
 }  // namespace codejudge::trainer

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 
 #include "codejudge/judges/language.h"
 #include "codejudge/problems/importers.h"
@@ -73,20 +74,12 @@ int show(const Args& args) {
 }
 
 int validate(const Args& args) {
-  std::string path, language, error;
+  std::string path, language;
   uint64_t jobs = 0;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--language" && i + 1 < args.size()) {
-      language = args[++i];
-    } else if (args[i] == "--jobs" && i + 1 < args.size()) {
-      if (!parse_uint("--jobs", args[++i], &jobs, &error))
-        return usage_error(error, kProblemsUsage);
-    } else if (args[i].rfind("--", 0) == 0 || !path.empty()) {
-      return usage_error("unexpected argument: " + args[i], kProblemsUsage);
-    } else {
-      path = args[i];
-    }
-  }
+  const std::vector<flags::Flag> table = {{"--language", "L", "", text_setter(&language)},
+                                          {"--jobs", "N", "", uint_setter("--jobs", &jobs)}};
+  if (int code = parse_flags(args, table, one_positional(&path), kProblemsUsage); code >= 0)
+    return code;
   if (path.empty()) return usage_error("problems validate needs PATH", kProblemsUsage);
   if (!language.empty()) {
     const judges::Language* lang = judges::find_language(language);
@@ -110,7 +103,8 @@ int validate(const Args& args) {
   if (!judge) return 2;
   // More problems in flight than test workers, so one problem's compile overlaps another's runs.
   const size_t threads =
-      jobs ? jobs : std::max<size_t>(2, 2 * std::max(1u, std::thread::hardware_concurrency()));
+      jobs ? jobs
+           : std::max<size_t>(2, size_t{2} * std::max(1u, std::thread::hardware_concurrency()));
   std::atomic<size_t> next{0}, passed{0}, failed{0};
   std::mutex out_mutex;
   std::vector<std::thread> pool;
@@ -140,38 +134,29 @@ int validate(const Args& args) {
 int import(const Args& args) {
   std::string format, input, output, error;
   problems::ImportOptions options;
-  for (size_t i = 0; i < args.size(); ++i) {
-    uint64_t number = 0;
-    auto number_flag = [&](const char* flag, uint64_t min) {
-      if (args[i] != flag || i + 1 >= args.size()) return false;
-      if (!parse_uint(flag, args[++i], &number, &error)) return true;
-      if (number < min) error = std::string(flag) + " must be at least " + std::to_string(min);
-      return true;
+  // A count flag: at least 1, and at most `max` where it has one.
+  auto count = [](const std::string& flag, auto* out, uint64_t max = UINT64_MAX) {
+    return [flag, out, max](const std::string& text, std::string* why) {
+      uint64_t value = 0;
+      if (!uint_setter(flag, &value)(text, why)) return false;
+      if (value < 1) *why = flag + " must be at least 1";
+      if (value > max) *why = flag + " must be at most " + std::to_string(max);
+      *out = static_cast<std::remove_pointer_t<decltype(out)>>(value);
+      return why->empty();
     };
-    if (args[i] == "--format" && i + 1 < args.size()) {
-      format = args[++i];
-    } else if (args[i] == "--no-split") {
-      options.split_asserts = false;
-    } else if (args[i] == "--leetcode-input-output") {
-      options.leetcode_input_output = true;
-    } else if (args[i] == "--no-generated-tests") {
-      options.codecontests_generated_tests = false;
-    } else if (number_flag("--max-split-tests", 1)) {
-      options.max_split_tests = number;
-    } else if (number_flag("--chunk-size", 1)) {
-      options.chunk_size = number;
-    } else if (number_flag("--time-ms", 1)) {
-      options.time_ms = number;
-      if (error.empty() && number > 60000) error = "--time-ms must be at most 60000";
-    } else if (args[i] == "-o" && i + 1 < args.size()) {
-      output = args[++i];
-    } else if (args[i].rfind("-", 0) == 0 || !input.empty()) {
-      return usage_error("unexpected argument: " + args[i], kProblemsUsage);
-    } else {
-      input = args[i];
-    }
-    if (!error.empty()) return usage_error(error, kProblemsUsage);
-  }
+  };
+  const std::vector<flags::Flag> table = {
+      {"--format", "FORMAT", "", text_setter(&format)},
+      {"--no-split", "", "", switch_setter(&options.split_asserts, false)},
+      {"--leetcode-input-output", "", "", switch_setter(&options.leetcode_input_output)},
+      {"--no-generated-tests", "", "", switch_setter(&options.codecontests_generated_tests, false)},
+      {"--max-split-tests", "N", "", count("--max-split-tests", &options.max_split_tests)},
+      {"--chunk-size", "N", "", count("--chunk-size", &options.chunk_size)},
+      {"--time-ms", "N", "", count("--time-ms", &options.time_ms, 60000)},
+      {"-o", "OUT", "", text_setter(&output)},
+  };
+  if (int code = parse_flags(args, table, one_positional(&input), kProblemsUsage); code >= 0)
+    return code;
   if (format.empty() || input.empty() || output.empty()) {
     return usage_error("problems import needs --format, INPUT and -o OUT", kProblemsUsage);
   }

@@ -22,24 +22,13 @@ constexpr const char* kLanguagesUsage = "usage: codejudge languages\n";
 int cmd_run(const Args& args) {
   std::string language, stdin_path, source_path, error;
   sandbox::Limits limits;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& flag = args[i];
-    if (flag == "--help" || flag == "-h") {
-      std::cout << kRunUsage;
-      return 0;
-    }
-    int limit = parse_limit_flag(args, &i, &limits, &error);
-    if (limit < 0) return usage_error(error, kRunUsage);
-    if (limit > 0) continue;
-    if ((flag == "--language" || flag == "--stdin") && i + 1 < args.size()) {
-      (flag == "--language" ? language : stdin_path) = args[++i];
-      continue;
-    }
-    if (flag.rfind("--", 0) == 0)
-      return usage_error("unknown or incomplete flag: " + flag, kRunUsage);
-    if (!source_path.empty()) return usage_error("more than one SOURCE given", kRunUsage);
-    source_path = flag;
-  }
+  std::vector<flags::Flag> table = {{"--language", "L", "", text_setter(&language)},
+                                    {"--stdin", "FILE", "", text_setter(&stdin_path)}};
+  add_limit_flags(&table, &limits);
+  if (int code = parse_flags(args, table,
+                             one_positional(&source_path, "more than one SOURCE given"), kRunUsage);
+      code >= 0)
+    return code;
   if (language.empty()) return usage_error("--language is required", kRunUsage);
   if (!judges::find_language(language)) {
     return usage_error("unknown language: " + language, kRunUsage);

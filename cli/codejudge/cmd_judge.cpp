@@ -25,36 +25,25 @@ int cmd_judge(const Args& args) {
   std::string problems_path, problem_id, language, source_path, completion_path, error;
   judges::JudgeOptions options;
   judges::RewardOptions reward_options;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& flag = args[i];
-    const bool has_value = i + 1 < args.size();
-    if (flag == "--help" || flag == "-h") {
-      std::cout << kJudgeUsage;
-      return 0;
-    } else if (flag == "--problems" && has_value) {
-      problems_path = args[++i];
-    } else if (flag == "--problem" && has_value) {
-      problem_id = args[++i];
-    } else if (flag == "--language" && has_value) {
-      language = args[++i];
-    } else if (flag == "--completion" && has_value) {
-      completion_path = args[++i];
-    } else if (flag == "--accuracy" && has_value) {
-      auto mode = judges::parse_accuracy_mode(args[++i]);
-      if (!mode) return usage_error("--accuracy is binary or fraction", kJudgeUsage);
-      reward_options.accuracy = *mode;
-    } else if (flag == "--stop-on-first-failure") {
-      options.stop_on_first_failure = true;
-    } else if (flag == "--return-outputs") {
-      options.return_outputs = true;
-    } else if (flag.rfind("--", 0) == 0) {
-      return usage_error("unknown or incomplete flag: " + flag, kJudgeUsage);
-    } else if (source_path.empty()) {
-      source_path = flag;
-    } else {
-      return usage_error("more than one SOURCE given", kJudgeUsage);
-    }
-  }
+  const std::vector<flags::Flag> table = {
+      {"--problems", "PATH", "", text_setter(&problems_path)},
+      {"--problem", "ID", "", text_setter(&problem_id)},
+      {"--language", "L", "", text_setter(&language)},
+      {"--completion", "FILE", "", text_setter(&completion_path)},
+      {"--accuracy", "MODE", "",
+       [&reward_options](const std::string& text, std::string* why) {
+         auto mode = judges::parse_accuracy_mode(text);
+         if (!mode) *why = "--accuracy is binary or fraction";
+         if (mode) reward_options.accuracy = *mode;
+         return mode.has_value();
+       }},
+      {"--stop-on-first-failure", "", "", switch_setter(&options.stop_on_first_failure)},
+      {"--return-outputs", "", "", switch_setter(&options.return_outputs)},
+  };
+  if (int code = parse_flags(
+          args, table, one_positional(&source_path, "more than one SOURCE given"), kJudgeUsage);
+      code >= 0)
+    return code;
   if (problems_path.empty() || problem_id.empty() || language.empty()) {
     return usage_error("--problems, --problem and --language are required", kJudgeUsage);
   }

@@ -63,59 +63,64 @@ int cmd_generate(const Args& args) {
   std::string output, error;
   bool have_count = false;
   uint64_t min_difficulty = 1, max_difficulty = 3;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& flag = args[i];
-    if (flag == "--help" || flag == "-h") {
-      std::cout << kGenerateUsage;
-      return 0;
-    }
-    static const char* const kValued[] = {"--count",    "--seed",           "-o",
-                                          "--split",    "--min-difficulty", "--max-difficulty",
-                                          "--families", "--tests",          "--public-tests"};
-    if (std::find(std::begin(kValued), std::end(kValued), flag) == std::end(kValued)) {
-      return usage_error("unexpected argument: " + flag, kGenerateUsage);
-    }
-    if (i + 1 >= args.size()) return usage_error(flag + " needs a value", kGenerateUsage);
-    const std::string& value = args[++i];
-    uint64_t number = 0;
-    if (flag == "-o") {
-      if (value.empty()) return usage_error("-o needs a file name", kGenerateUsage);
-      output = value;
-    } else if (flag == "--split") {
-      std::optional<problems::GeneratorSplit> split = problems::parse_generator_split(value);
-      if (!split) {
-        return usage_error("unknown split '" + value + "' (valid: train, heldout, all)",
-                           kGenerateUsage);
-      }
-      options.split = *split;
-    } else if (flag == "--families") {
-      options.families.clear();
-      if (!parse_families(value, &options.families, &error)) {
-        return usage_error(error, kGenerateUsage);
-      }
-    } else if (!parse_uint(flag, value, &number, &error)) {
-      return usage_error(error, kGenerateUsage);
-    } else if (flag == "--count") {
-      if (number == 0) return usage_error("--count must be at least 1", kGenerateUsage);
-      options.count = number;
-      have_count = true;
-    } else if (flag == "--seed") {
-      options.seed = number;
-    } else if (flag == "--min-difficulty" || flag == "--max-difficulty") {
-      if (number < 1 || number > 3) {
-        return usage_error(flag + " must be 1, 2 or 3, got " + value, kGenerateUsage);
-      }
-      (flag == "--min-difficulty" ? min_difficulty : max_difficulty) = number;
-    } else if (flag == "--tests") {
-      if (number < 1 || number > kMaxTests) {
-        return usage_error("--tests must be 1 to " + std::to_string(kMaxTests) + ", got " + value,
-                           kGenerateUsage);
-      }
-      options.tests = number;
-    } else if (flag == "--public-tests") {
-      options.public_tests = number;
-    }
-  }
+  uint64_t count = 0, seed = options.seed, tests = options.tests,
+           public_tests = options.public_tests;
+  // A number flag whose value must lie in a range, with the message it has always had.
+  auto number = [](const std::string& flag, uint64_t* out, auto in_range,
+                   const std::string& message) {
+    return [flag, out, in_range, message](const std::string& text, std::string* why) {
+      if (!uint_setter(flag, out)(text, why)) return false;
+      if (in_range(*out)) return true;
+      *why = message + text;
+      return false;
+    };
+  };
+  auto any = [](uint64_t) { return true; };
+  auto difficulty = [](uint64_t d) { return d >= 1 && d <= 3; };
+  const std::vector<flags::Flag> table = {
+      {"--count", "N", "",
+       [&](const std::string& text, std::string* why) {
+         if (!uint_setter("--count", &count)(text, why)) return false;
+         if (count == 0) *why = "--count must be at least 1";
+         have_count = count > 0;
+         return have_count;
+       }},
+      {"--seed", "S", "", uint_setter("--seed", &seed)},
+      {"-o", "FILE", "",
+       [&output](const std::string& text, std::string* why) {
+         if (text.empty()) *why = "-o needs a file name";
+         output = text;
+         return !text.empty();
+       }},
+      {"--split", "SPLIT", "",
+       [&options](const std::string& text, std::string* why) {
+         std::optional<problems::GeneratorSplit> split = problems::parse_generator_split(text);
+         if (!split) *why = "unknown split '" + text + "' (valid: train, heldout, all)";
+         if (split) options.split = *split;
+         return split.has_value();
+       }},
+      {"--min-difficulty", "D", "",
+       number("--min-difficulty", &min_difficulty, difficulty,
+              "--min-difficulty must be 1, 2 or 3, got ")},
+      {"--max-difficulty", "D", "",
+       number("--max-difficulty", &max_difficulty, difficulty,
+              "--max-difficulty must be 1, 2 or 3, got ")},
+      {"--families", "F,F,...", "",
+       [&options](const std::string& text, std::string* why) {
+         options.families.clear();
+         return parse_families(text, &options.families, why);
+       }},
+      {"--tests", "N", "",
+       number(
+           "--tests", &tests, [](uint64_t n) { return n >= 1 && n <= kMaxTests; },
+           "--tests must be 1 to " + std::to_string(kMaxTests) + ", got ")},
+      {"--public-tests", "N", "", number("--public-tests", &public_tests, any, "")},
+  };
+  if (int code = parse_flags(args, table, nullptr, kGenerateUsage); code >= 0) return code;
+  options.count = count;
+  options.seed = seed;
+  options.tests = tests;
+  options.public_tests = public_tests;
   if (!have_count || output.empty()) {
     return usage_error("problems generate needs --count N and -o FILE", kGenerateUsage);
   }

@@ -1,6 +1,7 @@
 // `codejudge sandbox` and `codejudge doctor`.
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "codejudge/server/wire.h"
@@ -28,40 +29,38 @@ constexpr const char* kDoctorUsage = "usage: codejudge doctor\n";
 
 int cmd_sandbox(const Args& args) {
   sandbox::RunSpec spec;
-  size_t i = 0;
-  std::string error;
-  for (; i < args.size(); ++i) {
-    const std::string& flag = args[i];
-    if (flag == "--") {
-      ++i;
-      break;
-    }
-    if (flag == "--help" || flag == "-h") {
-      std::cout << kSandboxUsage;
-      return 0;
-    }
-    int limit = parse_limit_flag(args, &i, &spec.limits, &error);
-    if (limit < 0) return usage_error(error, kSandboxUsage);
-    if (limit > 0) continue;
-    if ((flag == "--stdin" || flag == "--bind-ro") && i + 1 < args.size()) {
-      const std::string& value = args[++i];
-      if (access(value.c_str(), R_OK) != 0) {
-        return usage_error(flag + ": cannot read " + value, kSandboxUsage);
-      }
-      if (flag == "--stdin") {
-        spec.stdin_path = value;
-      } else {
-        if (value.empty() || value[0] != '/') {
-          return usage_error("--bind-ro needs an absolute path", kSandboxUsage);
-        }
-        spec.binds.push_back({value, value, false});
-      }
-      continue;
-    }
-    return usage_error("unknown or incomplete flag: " + flag, kSandboxUsage);
+  // Everything after "--" is the command, never a flag of ours.
+  const auto dashes = std::find(args.begin(), args.end(), "--");
+  const Args ours(args.begin(), dashes);
+  auto readable = [](const std::string& flag, const std::string& value, std::string* why) {
+    if (access(value.c_str(), R_OK) == 0) return true;
+    *why = flag + ": cannot read " + value;
+    return false;
+  };
+  std::vector<flags::Flag> table = {
+      {"--stdin", "FILE", "",
+       [&](const std::string& value, std::string* why) {
+         if (!readable("--stdin", value, why)) return false;
+         spec.stdin_path = value;
+         return true;
+       }},
+      {"--bind-ro", "PATH", "",
+       [&](const std::string& value, std::string* why) {
+         if (!readable("--bind-ro", value, why)) return false;
+         if (value.empty() || value[0] != '/') {
+           *why = "--bind-ro needs an absolute path";
+           return false;
+         }
+         spec.binds.push_back({value, value, false});
+         return true;
+       }},
+  };
+  add_limit_flags(&table, &spec.limits);
+  if (int code = parse_flags(ours, table, nullptr, kSandboxUsage); code >= 0) return code;
+  if (dashes == args.end() || dashes + 1 == args.end()) {
+    return usage_error("no command given after --", kSandboxUsage);
   }
-  if (i >= args.size()) return usage_error("no command given after --", kSandboxUsage);
-  spec.argv.assign(args.begin() + static_cast<long>(i), args.end());
+  spec.argv.assign(dashes + 1, args.end());
   spec.env = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp", "LANG=C.UTF-8"};
 
   auto box = make_sandbox({});
