@@ -13,7 +13,7 @@ namespace {
 
 constexpr const char* kJudgeUsage =
     "usage: codejudge judge --problems PATH --problem ID --language L\n"
-    "                       [--stop-on-first-failure] [--return-outputs]\n"
+    "                       [--stop-on-first-failure] [--return-outputs] [--cold]\n"
     "                       [--accuracy binary|fraction] (SOURCE | --completion FILE)\n"
     "  prints the result JSON; with --completion, the code is extracted from a raw model\n"
     "  completion and `format`, `accuracy` and `reward` are added\n"
@@ -25,6 +25,7 @@ int cmd_judge(const Args& args) {
   std::string problems_path, problem_id, language, source_path, completion_path, error;
   judges::JudgeOptions options;
   judges::RewardOptions reward_options;
+  bool warm = true;
   const std::vector<flags::Flag> table = {
       {"--problems", "PATH", "", text_setter(&problems_path)},
       {"--problem", "ID", "", text_setter(&problem_id)},
@@ -39,6 +40,7 @@ int cmd_judge(const Args& args) {
        }},
       {"--stop-on-first-failure", "", "", switch_setter(&options.stop_on_first_failure)},
       {"--return-outputs", "", "", switch_setter(&options.return_outputs)},
+      {"--cold", "", "", switch_setter(&warm, false)},
   };
   if (int code = parse_flags(
           args, table, one_positional(&source_path, "more than one SOURCE given"), kJudgeUsage);
@@ -66,7 +68,7 @@ int cmd_judge(const Args& args) {
   if (!read_text_file(completion_path.empty() ? source_path : completion_path, &input, &error)) {
     return usage_error(error, kJudgeUsage);
   }
-  auto judge = make_judge();
+  auto judge = make_judge(0, warm);
   if (!judge) return 2;
 
   if (completion_path.empty()) {

@@ -18,7 +18,7 @@ namespace {
 constexpr const char* kProblemsUsage =
     "usage: codejudge problems list PATH\n"
     "       codejudge problems show PATH ID\n"
-    "       codejudge problems validate PATH [--language L] [--jobs N]\n"
+    "       codejudge problems validate PATH [--language L] [--jobs N] [--cold]\n"
     "       codejudge problems import --format FORMAT INPUT -o OUT.jsonl [--no-split]\n"
     "           [--max-split-tests N] [--chunk-size N] [--leetcode-input-output]\n"
     "           [--no-generated-tests] [--time-ms N]\n"
@@ -76,8 +76,10 @@ int show(const Args& args) {
 int validate(const Args& args) {
   std::string path, language;
   uint64_t jobs = 0;
+  bool warm = true;
   const std::vector<flags::Flag> table = {{"--language", "L", "", text_setter(&language)},
-                                          {"--jobs", "N", "", uint_setter("--jobs", &jobs)}};
+                                          {"--jobs", "N", "", uint_setter("--jobs", &jobs)},
+                                          {"--cold", "", "", switch_setter(&warm, false)}};
   if (int code = parse_flags(args, table, one_positional(&path), kProblemsUsage); code >= 0)
     return code;
   if (path.empty()) return usage_error("problems validate needs PATH", kProblemsUsage);
@@ -99,7 +101,7 @@ int validate(const Args& args) {
       if (language.empty() || lang == language) work.push_back({&p, lang});
     }
   }
-  auto judge = make_judge();
+  auto judge = make_judge(0, warm);
   if (!judge) return 2;
   // More problems in flight than test workers, so one problem's compile overlaps another's runs.
   const size_t threads =

@@ -10,7 +10,7 @@ namespace {
 
 constexpr const char* kRunUsage =
     "usage: codejudge run --language L [--time-ms N] [--wall-ms N] [--memory-mb N]\n"
-    "                     [--output-kb N] [--processes N] [--stdin FILE] SOURCE\n"
+    "                     [--output-kb N] [--processes N] [--stdin FILE] [--cold] SOURCE\n"
     "  compiles SOURCE when the language needs it (inside the sandbox, cached) and runs it once;\n"
     "  prints the sandbox result JSON with a `compile` object (status CE when it did not compile)\n"
     "  languages and their aliases: `codejudge languages`\n";
@@ -22,8 +22,10 @@ constexpr const char* kLanguagesUsage = "usage: codejudge languages\n";
 int cmd_run(const Args& args) {
   std::string language, stdin_path, source_path, error;
   sandbox::Limits limits;
+  bool warm = true;
   std::vector<flags::Flag> table = {{"--language", "L", "", text_setter(&language)},
-                                    {"--stdin", "FILE", "", text_setter(&stdin_path)}};
+                                    {"--stdin", "FILE", "", text_setter(&stdin_path)},
+                                    {"--cold", "", "", switch_setter(&warm, false)}};
   add_limit_flags(&table, &limits);
   if (int code = parse_flags(args, table,
                              one_positional(&source_path, "more than one SOURCE given"), kRunUsage);
@@ -41,7 +43,7 @@ int cmd_run(const Args& args) {
     return usage_error(error, kRunUsage);
   }
 
-  auto judge = make_judge();
+  auto judge = make_judge(0, warm);
   if (!judge) return 2;
   judges::Judge::RunOutput output = judge->run(submission, stdin_data, limits);
   nlohmann::json json = server::wire::sandbox_result_json(output.run);

@@ -96,6 +96,7 @@ int cmd_doctor(const Args& args) {
       {"network_namespace", host.network_namespace},
       {"seccomp", host.seccomp},
       {"seccomp_notify", host.seccomp_notify},
+      {"warm_runtimes", host.warm_runtimes},
       {"cgroup_version", host.cgroup_version},
       {"cgroup_root", host.cgroup_root},
       {"cgroup_controllers", host.cgroup_controllers},

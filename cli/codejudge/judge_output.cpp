@@ -6,9 +6,10 @@
 
 namespace codejudge::cli {
 
-std::unique_ptr<judges::Judge> make_judge(size_t workers) {
+std::unique_ptr<judges::Judge> make_judge(size_t workers, bool warm_runtimes) {
   judges::JudgeConfig config;
   config.workers = workers;
+  config.warm_runtimes = warm_runtimes;
   config.detect_toolchains_at_start = false;  // one run: only the languages it uses
   std::string error;
   auto judge = judges::Judge::create(config, &error);

@@ -18,7 +18,7 @@ inline server::wire::ResultView every_test(bool outputs) {
 }
 
 // A judge with the default cache and sandbox; start-up warnings go to stderr once.
-std::unique_ptr<judges::Judge> make_judge(size_t workers = 0);
+std::unique_ptr<judges::Judge> make_judge(size_t workers = 0, bool warm_runtimes = true);
 
 // Reads a whole file; false with *error when it cannot.
 bool read_text_file(const std::string& path, std::string* out, std::string* error);

@@ -58,7 +58,12 @@ CompileOutput Compiler::compile_now(const Language& language, const std::string&
   spec.argv = recipe.argv;
   spec.env = concat(base_environment(), language.compile_env);
   spec.limits = language.compile_limits;
-  spec.work_dir = scratch->path();
+  if (recipe.reads_only) {
+    spec.binds.push_back({scratch->path(), "/work", false});
+    spec.warm = language.warm_runtime(warm_runtimes_);
+  } else {
+    spec.work_dir = scratch->path();
+  }
   sandbox::Result result = box_.run(spec);
   output.time_ms = elapsed_ms(start);
   output.diagnostics = result.stdout_data + result.stderr_data;
@@ -161,7 +166,8 @@ Compiled Compiler::compile(const Language& language, const std::string& file_nam
   const CompileRecipe recipe =
       harness_recipe != nullptr
           ? *harness_recipe
-          : CompileRecipe{language.compile_command(file_name), language.artifacts};
+          : CompileRecipe{language.compile_command(file_name), language.artifacts,
+                          language.interpreted};
   Compiled compiled;
   const auto start = Clock::now();
   const std::string& version = toolchain_version(language);

@@ -23,8 +23,12 @@ struct Compiled {
 class Compiler {
  public:
   // Compiles in scratch directories under scratch_parent; box and cache outlive this.
-  Compiler(sandbox::Sandbox& box, CompileCache& cache, std::string scratch_parent)
-      : box_(box), cache_(cache), scratch_parent_(std::move(scratch_parent)) {}
+  Compiler(sandbox::Sandbox& box, CompileCache& cache, std::string scratch_parent,
+           bool warm_runtimes)
+      : box_(box),
+        cache_(cache),
+        scratch_parent_(std::move(scratch_parent)),
+        warm_runtimes_(warm_runtimes) {}
 
   // Compiles with the language's compiler, or with the recipe of a harness that is the same for
   // every submission (python's harnesses are byte-compiled once per interpreter version).
@@ -39,6 +43,7 @@ class Compiler {
   sandbox::Sandbox& box_;
   CompileCache& cache_;
   const std::string scratch_parent_;
+  const bool warm_runtimes_;
 };
 
 }  // namespace codejudge::judges

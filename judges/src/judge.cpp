@@ -85,7 +85,8 @@ std::unique_ptr<Judge> Judge::create(const JudgeConfig& config, std::string* err
     return nullptr;
   }
   impl->compiler =
-      std::make_unique<Compiler>(*impl->box, *impl->cache, impl->config.scratch_parent);
+      std::make_unique<Compiler>(*impl->box, *impl->cache, impl->config.scratch_parent,
+                                 impl->config.warm_runtimes);
   size_t workers = config.workers;
   if (workers == 0) workers = std::max(1u, std::thread::hardware_concurrency());
   impl->pool = std::make_unique<WorkerPool>(workers);
@@ -231,6 +232,7 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
   // evaluator can write them).
   run.token = problem.mode == problems::Mode::kFunction ? make_token() : "";
   run.harness_compiles = harness_compiles;
+  run.warm = language->warm_runtime(impl_->config.warm_runtimes);
   const TestChecker check(*impl_->box, impl_->config.scratch_parent, problem, options, result_type,
                           checker);
   TestRunOutcome ran = run_tests(*impl_->pool, *impl_->box, problem, options, check, run);
@@ -300,6 +302,7 @@ Judge::RunOutput Judge::run(const Submission& submission, const std::string& std
   spec.limits.processes = std::max<uint32_t>(limits.processes, language->run_processes);
   spec.stdin_data = stdin_data;
   spec.binds.push_back({program.entry->box_dir(), std::string(kBoxDir), false});
+  spec.warm = language->warm_runtime(impl_->config.warm_runtimes);
   std::unique_ptr<RunAreas> areas;
   if (!files.empty()) {
     std::string error;

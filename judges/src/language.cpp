@@ -15,6 +15,7 @@
 #include <mutex>
 #include <utility>
 
+#include "embedded_harness.h"
 #include "harness_internal.h"
 
 extern char** environ;
@@ -115,8 +116,9 @@ std::vector<Language> make_languages() {
     l.tool = "/usr/bin/python3";
     l.version_argv = {"/usr/bin/python3", "--version"};
     // Syntax check only: compile() runs the parser and the symbol table, so every
-    // SyntaxError is found without running the program. -S skips site for speed.
-    l.compile_argv = {"/usr/bin/python3", "-S", "-c",
+    // SyntaxError is found without running the program. Served warm like a run (no -S, which a
+    // warm runtime, started with site, cannot honour).
+    l.compile_argv = {"/usr/bin/python3", "-c",
                       "import sys\ncompile(open(sys.argv[1],'rb').read(),sys.argv[1],'exec')",
                       "{src}"};
     l.compile_limits = compile_limits(256 * kMiB, 16);
@@ -126,6 +128,9 @@ std::vector<Language> make_languages() {
     l.interpreted = true;
     l.function_harness = harness_detail::make_python_function;
     l.assert_harness = harness_detail::make_python_assert;
+    l.warm = sandbox::WarmRuntime{
+        "python",
+        {"/usr/bin/python3", "-c", std::string(harness_detail::embedded_file("warm_python.py"))}};
     languages.push_back(std::move(l));
   }
   {

@@ -176,6 +176,7 @@ class TestRun {
     spec.env = program_.env;
     spec.limits = program_.limits;
     spec.binds.push_back({program_.box_dir, std::string(kBoxDir), false});
+    spec.warm = program_.warm;
     return spec;
   }
 

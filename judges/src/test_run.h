@@ -25,6 +25,7 @@ struct ProgramRun {
   std::string token;         // function mode's result-line token
   // Only python's function harness reports a compile error by exit code and marker.
   bool harness_compiles = false;
+  const sandbox::WarmRuntime* warm = nullptr;  // the language's, unless warm runtimes are off
 };
 
 struct TestRunOutcome {

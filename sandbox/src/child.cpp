@@ -1,6 +1,7 @@
 #include "child.h"
 
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
@@ -15,7 +16,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include "codejudge/sandbox/sandbox.h"
+
 namespace codejudge::sandbox {
+
+// A warm runtime's request socket and agent sit where a run's listener and status go.
+static_assert(kWarmControlFd == kFdListener && kWarmAgentFd == kFdStatus);
+
 namespace {
 
 constexpr const char* kStepNames[] = {
@@ -48,11 +55,19 @@ constexpr const char* kStepNames[] = {
     "load seccomp filter",
     "send seccomp listener",
     "execve",
+    "keep capabilities",
+    "warm hello",
+    "copy files",
+    "drop capabilities",
+    "dumpable",
+    "oom score",
 };
+
+}  // namespace
 
 // Reports a failed step (with errno and an optional path) and exits; the parent turns it
 // into an IE naming the step.
-[[noreturn]] void fail(ChildStep step, const char* detail = nullptr) {
+[[noreturn]] void fail(ChildStep step, const char* detail) {
   ChildMessage message{};
   message.type = MessageType::kError;
   message.step = step;
@@ -78,20 +93,20 @@ void wait_go() {
 
 // Moves the plan's descriptors to fixed numbers and closes every other one, so nothing the
 // parent had open (sockets of the server, other runs' pipes) reaches the program.
-void arrange_fds(const ChildPlan& plan) {
-  int moved[kChildFdCount];
-  for (int i = 0; i < kChildFdCount; ++i) {
-    moved[i] = fcntl(plan.fds[i], F_DUPFD_CLOEXEC, kChildFdCount);
+void arrange_fds(const int* fds, int count) {
+  constexpr int kMost = 64;
+  if (count < kChildFdCount || count > kMost) fail(ChildStep::kFds);
+  int moved[kMost];
+  for (int i = 0; i < count; ++i) {
+    moved[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, count);
     if (moved[i] < 0) fail(ChildStep::kFds);
   }
-  for (int i = 0; i < kChildFdCount; ++i) {
-    if (dup2(moved[i], i) < 0) fail(ChildStep::kFds);
+  // dup2 leaves the new descriptor without close-on-exec: the standard streams survive execve;
+  // the rest must not (the parent sees EOF on the messages pipe when the program starts).
+  for (int i = 0; i < count; ++i) {
+    if (dup3(moved[i], i, i < kFdMessages ? 0 : O_CLOEXEC) < 0) fail(ChildStep::kFds);
   }
-  if (syscall(SYS_close_range, kChildFdCount, ~0U, 0) != 0) fail(ChildStep::kFds);
-  // These must not survive execve: the parent sees EOF on them when the program starts.
-  for (int fd : {kFdMessages, kFdSync, kFdListener, kFdStatus}) {
-    if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) fail(ChildStep::kFds);
-  }
+  if (syscall(SYS_close_range, count, ~0U, 0) != 0) fail(ChildStep::kFds);
 }
 
 void do_mount_op(const MountOp& op) {
@@ -142,6 +157,8 @@ void do_mount_op(const MountOp& op) {
   }
 }
 
+namespace {
+
 void build_root(const ChildPlan& plan) {
   // Nothing we mount may propagate back to the host's mount namespace.
   if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
@@ -186,8 +203,46 @@ void build_root(const ChildPlan& plan) {
   fail(ChildStep::kExec, name);
 }
 
+// The runtime keeps CAP_SYS_ADMIN (each run's namespaces and mounts) and CAP_SETPCAP (each
+// program empties its bounding set) across execve as ambient capabilities of the uid it runs
+// as. They are capabilities in its own user namespace, which owns none of the namespaces it
+// was given (child_main made those first): they reach only the namespaces it makes per run.
+[[noreturn]] void warm_runtime_main(const ChildPlan& plan) {
+  if (prctl(PR_SET_KEEPCAPS, 1) != 0) fail(ChildStep::kKeepCapabilities);
+  if (syscall(SYS_setgroups, 0, nullptr) != 0) fail(ChildStep::kSetgroups);
+  if (syscall(SYS_setresgid, plan.gid, plan.gid, plan.gid) != 0) fail(ChildStep::kSetgid);
+  if (syscall(SYS_setresuid, plan.uid, plan.uid, plan.uid) != 0) fail(ChildStep::kSetuid);
+  constexpr int kKept[] = {CAP_SYS_ADMIN, CAP_SETPCAP};
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  for (int cap : kKept) {
+    data[cap / 32].permitted |= 1u << (cap % 32);
+    data[cap / 32].effective |= 1u << (cap % 32);
+    data[cap / 32].inheritable |= 1u << (cap % 32);
+  }
+  if (syscall(SYS_capset, &header, data) != 0) fail(ChildStep::kKeepCapabilities);
+  for (int cap : kKept) {
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) != 0) {
+      fail(ChildStep::kKeepCapabilities);
+    }
+  }
+  // Its request socket and the agent library stay open across execve.
+  for (int fd : {kWarmControlFd, kWarmAgentFd}) {
+    if (fcntl(fd, F_SETFD, 0) != 0) fail(ChildStep::kFds);
+  }
+  if (chdir("/") != 0) fail(ChildStep::kChdir, "/");
+  exec_program(plan);
+}
+
 // The program: drop to the unprivileged ids, apply limits, load seccomp last, exec.
 [[noreturn]] void program_main(const ChildPlan& plan) {
+  enter_program(plan, false);
+  exec_program(plan);
+}
+
+}  // namespace
+
+void enter_program(const ChildPlan& plan, bool warm) {
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail(ChildStep::kDeathSignal);
   setsid();
   for (const ChildPlan::Limit& limit : plan.rlimits) {
@@ -195,13 +250,32 @@ void build_root(const ChildPlan& plan) {
       fail(ChildStep::kRlimit);
     }
   }
-  // Raw syscalls: glibc's wrappers would signal the parent's other threads, which exist in
-  // its bookkeeping but not in this copy of the process, and wait for them forever.
-  if (syscall(SYS_setgroups, 0, nullptr) != 0) fail(ChildStep::kSetgroups);
-  if (syscall(SYS_setresgid, plan.gid, plan.gid, plan.gid) != 0) fail(ChildStep::kSetgid);
-  // A non-zero uid drops every capability; nothing later can regain one (no_new_privs,
-  // nosuid mounts, and the user namespace owns none of the other namespaces).
-  if (syscall(SYS_setresuid, plan.uid, plan.uid, plan.uid) != 0) fail(ChildStep::kSetuid);
+  if (warm) {
+    // Already the program's uid: give up the runtime's capabilities, all of them and for good
+    // (the bounding set goes too, so no later execve can bring any back).
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0) {
+      fail(ChildStep::kDropCapabilities);
+    }
+    for (int cap = 0; cap <= CAP_LAST_CAP; ++cap) {
+      if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) {
+        fail(ChildStep::kDropCapabilities);
+      }
+    }
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct none[2] = {};
+    if (syscall(SYS_capset, &header, none) != 0) fail(ChildStep::kDropCapabilities);
+    // The runtime's execve with capabilities left it undumpable, which would make the
+    // program's own /proc/self (and /dev/stdin) root's; a cold program is dumpable.
+    if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0) fail(ChildStep::kDumpable);
+  } else {
+    // Raw syscalls: glibc's wrappers would signal the parent's other threads, which exist in
+    // its bookkeeping but not in this copy of the process, and wait for them forever.
+    if (syscall(SYS_setgroups, 0, nullptr) != 0) fail(ChildStep::kSetgroups);
+    if (syscall(SYS_setresgid, plan.gid, plan.gid, plan.gid) != 0) fail(ChildStep::kSetgid);
+    // A non-zero uid drops every capability; nothing later can regain one (no_new_privs,
+    // nosuid mounts, and the user namespace owns none of the other namespaces).
+    if (syscall(SYS_setresuid, plan.uid, plan.uid, plan.uid) != 0) fail(ChildStep::kSetuid);
+  }
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail(ChildStep::kNoNewPrivs);
   if (chdir(plan.cwd.c_str()) != 0) fail(ChildStep::kChdir, plan.cwd.c_str());
 
@@ -227,10 +301,7 @@ void build_root(const ChildPlan& plan) {
     close(fd);
   }
   close(kFdListener);
-  exec_program(plan);
 }
-
-}  // namespace
 
 const char* child_step_name(ChildStep step) {
   auto index = static_cast<size_t>(step);
@@ -242,7 +313,7 @@ void child_main(const ChildPlan& plan) {
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail(ChildStep::kDeathSignal);
   // Before arrange_fds, which closes the namespace descriptor with every other one.
   const bool netns_ok = plan.netns_fd < 0 || setns(plan.netns_fd, CLONE_NEWNET) == 0;
-  arrange_fds(plan);
+  arrange_fds(plan.fds, kChildFdCount);
   if (!netns_ok) fail(ChildStep::kNetworkNamespace);
   // Born in the run's cgroup: it becomes the root of the program's cgroup view.
   if (unshare(CLONE_NEWCGROUP) != 0) fail(ChildStep::kCgroupNamespace);
@@ -257,6 +328,7 @@ void child_main(const ChildPlan& plan) {
     if (write(kFdMessages, &need, sizeof need) != sizeof need) fail(ChildStep::kUserNamespace);
     wait_go();
   }
+  if (plan.warm_runtime) warm_runtime_main(plan);
 
   // We are pid 1 of the run's PID namespace. The program runs as our child, so that it
   // keeps normal signal semantics (pid 1 ignores signals it has no handler for), and when
@@ -266,6 +338,10 @@ void child_main(const ChildPlan& plan) {
   pid_t pid = static_cast<pid_t>(syscall(SYS_clone, SIGCHLD, nullptr, nullptr, nullptr, 0));
   if (pid < 0) fail(ChildStep::kFork);
   if (pid == 0) program_main(plan);
+  stub_main(pid);
+}
+
+void stub_main(pid_t program) {
   close(kFdStdin);
   close(kFdStdout);
   close(kFdStderr);
@@ -276,7 +352,7 @@ void child_main(const ChildPlan& plan) {
   for (;;) {
     int st = 0;
     pid_t done = waitpid(-1, &st, __WALL);
-    if (done == pid) {
+    if (done == program) {
       status = st;
       break;
     }

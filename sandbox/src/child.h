@@ -55,6 +55,13 @@ enum class ChildStep : int32_t {
   kSeccomp,
   kSendListener,
   kExec,
+  // Warm runtimes only (warm.h).
+  kKeepCapabilities,  // the runtime keeps what it needs to make each run's namespaces
+  kWarmHello,         // the run's leader tells the supervisor its pid
+  kCopyFiles,         // a read-only bind, copied into the run's own tmpfs
+  kDropCapabilities,  // the program gives up the runtime's capabilities
+  kDumpable,
+  kOomScore,
 };
 const char* child_step_name(ChildStep step);
 
@@ -103,9 +110,26 @@ struct ChildPlan {
   std::vector<Limit> rlimits;
   sock_fprog seccomp{};
   bool seccomp_notify = false;
+  // A warm runtime's start: instead of a stub and a program, the child becomes the runtime
+  // (uid `uid`, keeping only what it needs to make each run's namespaces) by execve of argv.
+  bool warm_runtime = false;
 };
 
 // Runs in the cloned child and never returns.
 [[noreturn]] void child_main(const ChildPlan& plan);
+
+// The steps that a cold child and a warm run share (child.cpp).
+[[noreturn]] void fail(ChildStep step, const char* detail = nullptr);
+void wait_go();
+// Places fds[i] at descriptor i (count >= kChildFdCount) and closes every other descriptor.
+// Those from kFdMessages on are close-on-exec.
+void arrange_fds(const int* fds, int count);
+void do_mount_op(const MountOp& op);
+// The program's own setup, last before it runs: limits, ids (a warm run drops the runtime's
+// capabilities instead of changing ids), no_new_privs, cwd, and the seccomp filter.
+void enter_program(const ChildPlan& plan, bool warm);
+// Pid 1 of a run once it has cloned the program: waits for it, reports its wait status on
+// kFdStatus and exits, which makes the kernel kill whatever is left in the PID namespace.
+[[noreturn]] void stub_main(pid_t program);
 
 }  // namespace codejudge::sandbox

@@ -1,5 +1,6 @@
 #include "codejudge/sandbox/sandbox.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
@@ -22,17 +23,21 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "cgroup.h"
 #include "child.h"
+#include "embedded_agent.h"
 #include "fd.h"
 #include "instance.h"
 #include "seccomp_policy.h"
+#include "warm.h"
 
 namespace codejudge::sandbox {
 namespace {
@@ -45,6 +50,17 @@ constexpr size_t kReadChunk = 65536;
 // How long the child may take to set up its namespaces and exec the program.
 constexpr int64_t kSetupTimeoutMs = 10000;
 constexpr ssize_t kSetupTimedOut = -2;  // read_message's return when it passes
+
+// A warm runtime's start: the room it gets in the slot's cgroups before its first run sets the
+// run's own limits (which then sit above what the runtime holds, see cgroup.cpp).
+constexpr uint64_t kRuntimeStartMemoryBytes = 512ull << 20;
+constexpr uint32_t kRuntimeStartProcesses = 16;
+// A read-only bind that a warm run copies: a flat directory of at most this much.
+constexpr uint64_t kWarmCopyBytes = 16ull << 20;
+constexpr size_t kWarmCopyFiles = 64;
+// Runtimes kept per slot: a language's check and its runs differ in environment and binds, and
+// each pair of them must not take turns starting.
+constexpr size_t kRuntimesPerSlot = 3;
 
 // A run is waiting when in the last kWaitingWindowMs it used under 1/kWaitingShare of a CPU.
 constexpr uint64_t kWaitingWindowMs = 1000;
@@ -94,6 +110,25 @@ bool probe_user_namespace() {
   int status = 0;
   waitpid(pid, &status, 0);
   return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// The warm runtimes' agent library as a sealed memfd that each runtime loads from its descriptor:
+// nothing to install, and nothing a runtime could change.
+UniqueFd make_agent_memfd() {
+  const std::string_view bytes = agent_detail::embedded_file("libcodejudge_warm_agent.so");
+  UniqueFd fd(memfd_create("codejudge-warm-agent", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  if (!fd.valid() || bytes.empty()) return {};
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return {};
+    done += static_cast<size_t>(n);
+  }
+  if (fcntl(fd.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) {
+    return {};
+  }
+  return fd;
 }
 
 bool probe_seccomp_notify(const SeccompProgram& program) {
@@ -195,6 +230,13 @@ struct Sandbox::Impl {
   // v1 only, one per slot, made on first use; declared after cgroups so they stop first.
   std::vector<std::unique_ptr<Launcher>> launchers;
   std::vector<std::string> launcher_errors;
+  // Warm runtimes: the agent library they load (a sealed memfd), and the runtimes of each slot
+  // (at most kRuntimesPerSlot, least recently used last), used only by the run holding the
+  // slot; declared last so they stop first.
+  UniqueFd agent;
+  std::atomic<bool> warm_broken{false};  // a warm run failed in our setup: every run goes cold
+  struct WarmProcess;
+  std::vector<std::vector<std::unique_ptr<WarmProcess>>> runtimes;
 
   // The slot's empty network namespace; -1 with *error when it cannot be made.
   int slot_netns(uint32_t slot, std::string* error) {
@@ -235,16 +277,27 @@ struct Sandbox::Impl {
                     std::vector<MountOp>* ops) const;
   void build_base_ops();
 
-  // One run in five steps (RunStep), each with its inputs and outputs in the types below.
+  // One run in five steps (RunStep), each with its inputs and outputs in the types below. A warm
+  // run (warm == true) makes its plan, spawn and handshake through the slot's runtime, and is
+  // nullopt when the runtime could not take it before the program started: then it runs cold.
   struct SlotLease;
   struct RunPlan;
   struct Child;
   struct Supervision;
   Result run(const RunSpec& spec);
+  std::optional<Result> run_steps(const RunSpec& spec, bool warm);
   bool make_plan(const RunSpec& spec, RunPlan* plan, std::string* error);
+  bool plan_warm(const RunSpec& spec, RunPlan* plan, std::string* error);
   static bool spawn(RunPlan& plan, Child* child, std::string* error);
-  bool handshake(RunPlan& plan, const Child& child, Clock::time_point start, UniqueFd* listener,
+  static bool spawn_warm(RunPlan& plan, std::string* error);
+  bool handshake(RunPlan& plan, Child& child, Clock::time_point start, UniqueFd* listener,
                  std::string* cannot_execute, std::string* error);
+  bool warm_hello(RunPlan& plan, Child& child, Clock::time_point start, std::string* error);
+  bool warm_eligible(const RunSpec& spec) const;
+  WarmProcess* runtime_for(const RunSpec& spec, uint32_t slot, Launcher* launcher,
+                           std::string* error);
+  std::vector<MountOp> run_mounts(const RunSpec& spec, const std::string& root, uid_t owner) const;
+  ChildPlan program_plan(const RunSpec& spec, bool cgroup) const;
   static bool supervise(const RunPlan& plan, Child& child, UniqueFd& listener, Supervision* seen,
                         std::string* error);
   static bool classify(const RunPlan& plan, const Child& child, Supervision seen, Result* out,
@@ -403,6 +456,14 @@ std::unique_ptr<Sandbox> Sandbox::create(const Options& options, std::string* er
   impl->build_base_ops();
   for (uint32_t i = options.uid_count; i > 0; --i) impl->free_slots.push_back(i - 1);
   impl->launchers.resize(options.uid_count);
+  impl->runtimes.resize(options.uid_count);
+  // Warm runtimes live in a slot's persistent cgroups and make each run's namespaces from their
+  // own user namespace: cgroup v1 (v2 runs are born in fresh cgroups, which a runtime cannot
+  // do without delegation: docs/ARCHITECTURE.md) and user namespaces.
+  if (impl->cgroups && impl->cgroups->version() == 1 && report.user_namespaces) {
+    impl->agent = make_agent_memfd();
+    report.warm_runtimes = impl->agent.valid();
+  }
   return std::unique_ptr<Sandbox>(new Sandbox(std::move(impl)));
 }
 
@@ -498,27 +559,45 @@ struct Sandbox::Impl::RunPlan {
   Pipe out, err, messages, sync, status;
   UniqueFd listener_parent, listener_child;
   ChildPlan child;
+  // A warm run: the slot's runtime, the request for it and the directories it copies.
+  bool warm = false;
+  bool warm_fault = false;  // the warm machinery itself failed (not the spec, not the host)
+  WarmProcess* runtime = nullptr;
+  WarmRequest request;
+  std::vector<UniqueFd> copy_dirs;
 };
 
 // The cloned child, pid 1 of the run (the stub): killed and reaped when this goes, so that a
-// step failing halfway leaves no process behind.
+// step failing halfway leaves no process behind. A warm run's leader is adopted: the runtime
+// made it and the kernel reaps it; we hold a pidfd, and it is gone once that is readable.
 struct Sandbox::Impl::Child {
   Child() = default;
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
   ~Child() { kill_and_reap(); }
   void reap() {
-    while (wait4(pid, &wait_status, __WALL, &usage) < 0 && errno == EINTR) {
+    if (adopted) {
+      pollfd p{pidfd.get(), POLLIN, 0};
+      while (poll(&p, 1, -1) < 0 && errno == EINTR) {
+      }
+    } else {
+      while (wait4(pid, &wait_status, __WALL, &usage) < 0 && errno == EINTR) {
+      }
     }
     reaped = true;
   }
   void kill_and_reap() {
     if (pid < 0 || reaped) return;
-    kill(pid, SIGKILL);
+    if (adopted) {
+      syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0);
+    } else {
+      kill(pid, SIGKILL);
+    }
     reap();
   }
   pid_t pid = -1;
   UniqueFd pidfd;
+  bool adopted = false;
   bool reaped = false;
   int wait_status = 0;  // the stub's
   rusage usage{};       // of the stub and the program it waited for
@@ -534,6 +613,16 @@ struct Sandbox::Impl::Supervision {
   uint64_t wall_ms = 0;             // from execve until the run's last process was gone
   std::string stdout_data, stderr_data;
   bool stdout_truncated = false, stderr_truncated = false;
+};
+
+// A warm runtime of one slot: our child, made like a run's stub by the slot's launcher (so it
+// lives in the slot's cgroups, and each run it makes is born there), its request socket, and
+// what it wrote (only its own failures; it never runs a program).
+struct Sandbox::Impl::WarmProcess {
+  std::string key;  // name, environment and copy targets it was started for
+  Child child;
+  UniqueFd control;
+  UniqueFd log;
 };
 
 const char* run_step_name(RunStep step) {
@@ -553,6 +642,13 @@ const char* run_step_name(RunStep step) {
 }
 
 Result Sandbox::Impl::run(const RunSpec& spec) {
+  if (warm_eligible(spec)) {
+    if (std::optional<Result> result = run_steps(spec, true)) return std::move(*result);
+  }
+  return std::move(*run_steps(spec, false));
+}
+
+std::optional<Result> Sandbox::Impl::run_steps(const RunSpec& spec, bool warm) {
   const Clock::time_point start = Clock::now();
   // A step that fails is ours, never the program's: IE naming the step.
   auto failed = [&](RunStep step, const std::string& message) {
@@ -571,17 +667,35 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
   };
   std::string error;
   RunPlan plan;
+  plan.warm = warm;
+  // A warm run that fails before its program starts is run cold instead, and warm runtimes go
+  // off for this sandbox: a failure of ours must cost speed, never a verdict.
+  auto go_cold = [&](RunStep step) -> std::optional<Result> {
+    if (plan.lease.impl) runtimes[plan.lease.slot].clear();
+    if (plan.warm_fault && !warm_broken.exchange(true) && !options.inject_fault_at) {
+      fprintf(stderr, "codejudge: warm runtimes off, runs go cold: %s: %s\n", run_step_name(step),
+              error.c_str());
+    }
+    return std::nullopt;
+  };
   if (!make_plan(spec, &plan, &error) || injected(RunStep::kPlan, &error)) {
-    return failed(RunStep::kPlan, error);
+    return warm ? go_cold(RunStep::kPlan) : failed(RunStep::kPlan, error);
   }
   Child child;  // after the plan: killed and reaped before its cgroup and slot are released
-  if (!spawn(plan, &child, &error) || injected(RunStep::kSpawn, &error)) {
-    return failed(RunStep::kSpawn, error);
+  // A runtime that died is replaced on the slot's next warm run.
+  if (warm && !spawn_warm(plan, &error)) return go_cold(RunStep::kSpawn);
+  if ((!warm && !spawn(plan, &child, &error)) || injected(RunStep::kSpawn, &error)) {
+    return warm ? go_cold(RunStep::kSpawn) : failed(RunStep::kSpawn, error);
   }
   UniqueFd listener;
   std::string cannot_execute;
   if (!handshake(plan, child, start, &listener, &cannot_execute, &error) ||
       injected(RunStep::kHandshake, &error)) {
+    if (warm) {
+      child.kill_and_reap();
+      plan.warm_fault = true;
+      return go_cold(RunStep::kHandshake);
+    }
     return failed(RunStep::kHandshake, error);
   }
   if (!cannot_execute.empty()) {
@@ -602,11 +716,13 @@ Result Sandbox::Impl::run(const RunSpec& spec) {
       !classify(plan, child, std::move(seen), &result, &error)) {
     return failed(RunStep::kClassify, error);
   }
+  result.warm = warm;
   return result;
 }
 
 // Plan: checks the spec, takes a slot and its cgroup, opens the descriptors of both ends and
-// writes the child's plan (mounts, ids, rlimits, seccomp filter).
+// writes the child's plan (mounts, ids, rlimits, seccomp filter). A warm plan first makes sure
+// the slot's runtime is up, so that what it holds is not counted as the run's.
 bool Sandbox::Impl::make_plan(const RunSpec& spec, RunPlan* plan, std::string* error) {
   auto fail = [&](std::string message) {
     *error = std::move(message);
@@ -636,8 +752,13 @@ bool Sandbox::Impl::make_plan(const RunSpec& spec, RunPlan* plan, std::string* e
     if (cgroups->version() == 1 && !(plan->launcher = launcher(slot, &why))) {
       return fail("cgroup slot setup: " + why);
     }
-    // The stub (pid 1 of the run) counts against pids.max too.
-    plan->cgroup = cgroups->prepare(slot, limits.memory_bytes, limits.processes + 1, &why);
+    if (plan->warm && !(plan->runtime = runtime_for(spec, slot, plan->launcher, &why))) {
+      plan->warm_fault = true;
+      return fail("warm runtime: " + why);
+    }
+    // The stub (pid 1 of the run) counts against pids.max too, and so do the slot's runtimes.
+    const uint32_t others = 1 + static_cast<uint32_t>(runtimes[slot].size());
+    plan->cgroup = cgroups->prepare(slot, limits.memory_bytes, limits.processes + others, &why);
     if (!plan->cgroup) return fail("cgroup setup: " + why);
   }
 
@@ -672,6 +793,7 @@ bool Sandbox::Impl::make_plan(const RunSpec& spec, RunPlan* plan, std::string* e
   plan->listener_child.reset(pair[1]);
 
   ChildPlan& child = plan->child;
+  child = program_plan(spec, plan->cgroup != nullptr);
   child.fds[kFdStdin] = stdin_fd.get();
   child.fds[kFdStdout] = plan->out.write.get();
   child.fds[kFdStderr] = plan->err.write.get();
@@ -679,27 +801,18 @@ bool Sandbox::Impl::make_plan(const RunSpec& spec, RunPlan* plan, std::string* e
   child.fds[kFdSync] = plan->sync.read.get();
   child.fds[kFdListener] = plan->listener_child.get();
   child.fds[kFdStatus] = plan->status.write.get();
+  if (plan->warm) {
+    plan->warm_fault = !plan_warm(spec, plan, error);
+    return !plan->warm_fault;
+  }
+
   child.netns_fd = slot_netns(slot, &why);
   if (child.netns_fd < 0) return fail("network namespace: " + why);
   child.user_namespace = report.user_namespaces;
   child.root = root_dir;
   child.ops = base_ops;
-  const std::string owner =
-      "uid=" + std::to_string(outside_uid) + ",gid=" + std::to_string(outside_uid);
-  const std::string tmpfs_size = "size=" + std::to_string(limits.tmpfs_bytes) + ",nr_inodes=16384";
-  child.ops.push_back({MountOp::Kind::kTmpfs, root_dir + "/tmp", tmpfs_size + ",mode=1777," + owner,
-                       MS_NOSUID | MS_NODEV});
-  // POSIX shared memory and named semaphores (sem_open, which Python's multiprocessing needs)
-  // live in /dev/shm. Its pages are charged to the run's memory cgroup like /tmp's, so filling
-  // it ends in ENOSPC at its size or in MLE at the memory limit, whichever comes first.
-  child.ops.push_back({MountOp::Kind::kTmpfs, root_dir + "/dev/shm",
-                       tmpfs_size + ",mode=1777," + owner, MS_NOSUID | MS_NODEV | MS_NOEXEC});
-  if (spec.work_dir.empty()) {
-    child.ops.push_back({MountOp::Kind::kTmpfs, root_dir + "/work",
-                         tmpfs_size + ",mode=0755," + owner, MS_NOSUID | MS_NODEV});
-  } else {
-    add_path_ops(spec.work_dir, "/work", true, &child.ops);
-  }
+  for (MountOp& op : run_mounts(spec, root_dir, outside_uid)) child.ops.push_back(std::move(op));
+  if (!spec.work_dir.empty()) add_path_ops(spec.work_dir, "/work", true, &child.ops);
   for (const Bind& bind : spec.binds) {
     const std::string& inside = bind.sandbox_path.empty() ? bind.host_path : bind.sandbox_path;
     if (inside.empty() || inside[0] != '/' || inside.find("/..") != std::string::npos) {
@@ -711,9 +824,38 @@ bool Sandbox::Impl::make_plan(const RunSpec& spec, RunPlan* plan, std::string* e
     }
     add_path_ops(bind.host_path, inside, bind.writable, &child.ops);
   }
-  child.cwd = spec.cwd.empty() ? "/work" : spec.cwd;
   child.uid = report.user_namespaces ? kInsideUid : outside_uid;
   child.gid = child.uid;
+  return true;
+}
+
+// The run's own writable filesystems under `root`: fresh tmpfs mounts on /tmp, /dev/shm and
+// (without a work_dir) /work, owned by the program's uid as the mounting namespace names it.
+std::vector<MountOp> Sandbox::Impl::run_mounts(const RunSpec& spec, const std::string& root,
+                                               uid_t owner) const {
+  const std::string ids = "uid=" + std::to_string(owner) + ",gid=" + std::to_string(owner);
+  const std::string size = "size=" + std::to_string(spec.limits.tmpfs_bytes) + ",nr_inodes=16384";
+  std::vector<MountOp> ops;
+  ops.push_back(
+      {MountOp::Kind::kTmpfs, root + "/tmp", size + ",mode=1777," + ids, MS_NOSUID | MS_NODEV});
+  // POSIX shared memory and named semaphores (sem_open, which Python's multiprocessing needs)
+  // live in /dev/shm. Its pages are charged to the run's memory cgroup like /tmp's, so filling
+  // it ends in ENOSPC at its size or in MLE at the memory limit, whichever comes first.
+  ops.push_back({MountOp::Kind::kTmpfs, root + "/dev/shm", size + ",mode=1777," + ids,
+                 MS_NOSUID | MS_NODEV | MS_NOEXEC});
+  if (spec.work_dir.empty()) {
+    ops.push_back(
+        {MountOp::Kind::kTmpfs, root + "/work", size + ",mode=0755," + ids, MS_NOSUID | MS_NODEV});
+  }
+  return ops;
+}
+
+// What the program itself gets, cold or warm: its command, environment, cwd, rlimits and
+// seccomp filter.
+ChildPlan Sandbox::Impl::program_plan(const RunSpec& spec, bool cgroup) const {
+  const Limits& limits = spec.limits;
+  ChildPlan child;
+  child.cwd = spec.cwd.empty() ? "/work" : spec.cwd;
   child.path_dirs = {"/usr/local/bin", "/usr/bin", "/bin"};
   for (const std::string& var : spec.env) {
     if (var.rfind("PATH=", 0) == 0) {
@@ -731,7 +873,7 @@ bool Sandbox::Impl::make_plan(const RunSpec& spec, RunPlan* plan, std::string* e
   child.envp.push_back(nullptr);
 
   // The CPU rlimit is a backstop behind the cgroup poll; without cgroups it is the limit.
-  const rlim_t cpu_s = (limits.cpu_ms + 999) / 1000 + (plan->cgroup ? 1 : 0);
+  const rlim_t cpu_s = (limits.cpu_ms + 999) / 1000 + (cgroup ? 1 : 0);
   const uint64_t stack = limits.stack_bytes ? limits.stack_bytes : limits.memory_bytes;
   child.rlimits = {
       {RLIMIT_CPU, {cpu_s, cpu_s + 1}},
@@ -742,7 +884,7 @@ bool Sandbox::Impl::make_plan(const RunSpec& spec, RunPlan* plan, std::string* e
       {RLIMIT_MEMLOCK, {0, 0}},
       {RLIMIT_MSGQUEUE, {0, 0}},
   };
-  if (!plan->cgroup) {
+  if (!cgroup) {
     // Fallback accounting: per process only. RLIMIT_DATA (private writable memory: heap, brk,
     // anonymous mappings, thread stacks) rather than RLIMIT_AS: runtimes reserve far more address
     // space than they use (a JVM, V8 and Go reserve gigabytes PROT_NONE), so an address-space
@@ -760,10 +902,217 @@ bool Sandbox::Impl::make_plan(const RunSpec& spec, RunPlan* plan, std::string* e
     }
   }
   child.seccomp.len = static_cast<unsigned short>(seccomp.instructions.size());
-  child.seccomp.filter = seccomp.instructions.data();
+  // The kernel only reads the filter; sock_fprog's pointer is not const.
+  child.seccomp.filter = const_cast<sock_filter*>(seccomp.instructions.data());
   child.seccomp_notify = seccomp.notify;
+  return child;
+}
+
+namespace {
+
+// Where a bind appears inside the sandbox.
+const std::string& bind_target(const Bind& bind) {
+  return bind.sandbox_path.empty() ? bind.host_path : bind.sandbox_path;
+}
+
+// The regular files of a flat directory, within the size a warm run copies; false when it holds
+// anything else (a subdirectory, a symlink) or more.
+bool list_flat_directory(int dir_fd, std::vector<std::string>* names, uint64_t* total_bytes) {
+  int fd = dup(dir_fd);
+  DIR* dir = fd >= 0 ? fdopendir(fd) : nullptr;
+  if (!dir) {
+    if (fd >= 0) ::close(fd);
+    return false;
+  }
+  bool ok = true;
+  *total_bytes = 0;
+  while (const dirent* entry = readdir(dir)) {
+    const std::string name = entry->d_name;
+    if (name == "." || name == "..") continue;
+    struct stat st {};
+    if (fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
+        names->size() == kWarmCopyFiles) {
+      ok = false;
+      break;
+    }
+    *total_bytes += static_cast<uint64_t>(st.st_size);
+    names->push_back(name);
+  }
+  closedir(dir);
+  return ok && *total_bytes <= kWarmCopyBytes;
+}
+
+}  // namespace
+
+// Only what a warm run reproduces exactly is run warm: no host directory at /work (its files
+// must be the host's, read back after the run), and read-only binds only, which it copies.
+bool Sandbox::Impl::warm_eligible(const RunSpec& spec) const {
+  if (!spec.warm || !report.warm_runtimes || warm_broken.load() || !spec.work_dir.empty() ||
+      spec.binds.size() > static_cast<size_t>(kMaxWarmCopies)) {
+    return false;
+  }
+  for (const Bind& bind : spec.binds) {
+    const std::string& inside = bind_target(bind);
+    if (bind.writable || inside.empty() || inside[0] != '/' ||
+        inside.find("/..") != std::string::npos) {
+      return false;
+    }
+  }
   return true;
 }
+
+// The run's part of a warm plan: its own filesystems, made by its leader inside the runtime's
+// root (mounted over what the runtime sees), copies of its read-only binds, and the program's
+// plan, which the leader and the program follow as a cold child would.
+bool Sandbox::Impl::plan_warm(const RunSpec& spec, RunPlan* plan, std::string* error) {
+  WarmRequest& request = plan->request;
+  request.ops = run_mounts(spec, "", kInsideUid);
+  // A proc of the run's own PID namespace, over the runtime's.
+  request.ops.push_back({MountOp::Kind::kProc, "/proc", "", 0});
+  for (const Bind& bind : spec.binds) {
+    UniqueFd dir(::open(bind.host_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    WarmCopy copy;
+    uint64_t total_bytes = 0;
+    if (!dir.valid() || !list_flat_directory(dir.get(), &copy.names, &total_bytes)) {
+      *error = "not a small flat directory: " + bind.host_path;
+      return false;
+    }
+    copy.target = bind_target(bind);
+    const std::string ids = std::to_string(kInsideUid);
+    copy.tmpfs_options = "size=" + std::to_string(total_bytes + (64 << 10)) +
+                         ",nr_inodes=" + std::to_string(copy.names.size() + 16) +
+                         ",mode=0755,uid=" + ids + ",gid=" + ids;
+    request.copies.push_back(std::move(copy));
+    plan->copy_dirs.push_back(std::move(dir));
+  }
+  const ChildPlan& child = plan->child;
+  request.cwd = child.cwd;
+  request.rlimits = child.rlimits;
+  request.seccomp = seccomp.instructions;
+  request.seccomp_notify = seccomp.notify;
+  request.argv = spec.argv;
+  request.env = spec.env;
+  const int on = 1;
+  if (setsockopt(plan->listener_parent.get(), SOL_SOCKET, SO_PASSCRED, &on, sizeof on) != 0) {
+    *error = errno_message("SO_PASSCRED");
+    return false;
+  }
+  return true;
+}
+
+// The slot's runtime for this spec, started when the slot has none for it (a runtime for
+// another name or environment is stopped first). Called by the run holding the slot.
+Sandbox::Impl::WarmProcess* Sandbox::Impl::runtime_for(const RunSpec& spec, uint32_t slot,
+                                                       Launcher* launcher, std::string* error) {
+  std::string key = spec.warm->name;
+  for (const std::string& var : spec.env) key += '\0' + var;
+  key += '\1';
+  for (const Bind& bind : spec.binds) key += '\0' + bind_target(bind);
+  std::vector<std::unique_ptr<WarmProcess>>& held = runtimes[slot];
+  for (auto it = held.begin(); it != held.end(); ++it) {
+    if ((*it)->key == key) {
+      std::rotate(it, it + 1, held.end());  // most recently used last
+      return held.back().get();
+    }
+  }
+  if (held.size() == kRuntimesPerSlot) held.erase(held.begin());
+
+  auto fail = [&](std::string message) -> WarmProcess* {
+    *error = std::move(message);
+    return nullptr;
+  };
+  // Room for the interpreter's start: the previous run's limits may be far tighter. The run
+  // sets its own after this (make_plan), above what the runtime then holds.
+  std::string why;
+  if (!cgroups->prepare(slot, kRuntimeStartMemoryBytes, kRuntimeStartProcesses, &why)) {
+    return fail("cgroup setup: " + why);
+  }
+  auto process = std::make_unique<WarmProcess>();
+  process->key = std::move(key);
+  RunPlan start;  // no lease: the run that called us holds the slot
+  start.outside_uid = instance->uid_base() + slot;
+  start.launcher = launcher;
+  start.stdin_fd.reset(memfd_create("stdin", MFD_CLOEXEC));
+  if (!start.stdin_fd.valid()) return fail(errno_message("memfd_create"));
+  if (!start.out.open(error) || !start.messages.open(error) || !start.sync.open(error)) {
+    return nullptr;
+  }
+  int pair[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
+    return fail(errno_message("socketpair"));
+  }
+  start.listener_parent.reset(pair[0]);
+  start.listener_child.reset(pair[1]);
+
+  ChildPlan& child = start.child;
+  child = program_plan(spec, true);
+  child.argv.clear();
+  for (const std::string& arg : spec.warm->argv)
+    child.argv.push_back(const_cast<char*>(arg.c_str()));
+  child.argv.push_back(nullptr);
+  child.rlimits.clear();  // each run sets its own; the runtime keeps the supervisor's
+  child.fds[kFdStdin] = start.stdin_fd.get();
+  child.fds[kFdStdout] = start.out.write.get();
+  child.fds[kFdStderr] = start.out.write.get();
+  child.fds[kFdMessages] = start.messages.write.get();
+  child.fds[kFdSync] = start.sync.read.get();
+  child.fds[kWarmControlFd] = start.listener_child.get();
+  child.fds[kWarmAgentFd] = agent.get();
+  child.netns_fd = slot_netns(slot, &why);
+  if (child.netns_fd < 0) return fail("network namespace: " + why);
+  child.user_namespace = true;
+  child.root = root_dir;
+  child.ops = base_ops;
+  for (const Bind& bind : spec.binds) {
+    add_parent_dirs(root_dir, bind_target(bind), &child.ops);
+    child.ops.push_back({MountOp::Kind::kMkdir, root_dir + bind_target(bind), "", 0});
+  }
+  child.cwd = "/";
+  child.uid = kInsideUid;
+  child.gid = kInsideUid;
+  child.warm_runtime = true;
+
+  Child& runtime = process->child;
+  UniqueFd no_listener;
+  std::string cannot_execute;
+  if (!spawn(start, &runtime, error) ||
+      !handshake(start, runtime, Clock::now(), &no_listener, &cannot_execute, error)) {
+    return nullptr;
+  }
+  if (!cannot_execute.empty()) return fail(cannot_execute);
+  process->control = std::move(start.listener_parent);
+  process->log = std::move(start.out.read);
+  fcntl(process->log.get(), F_SETFL, O_NONBLOCK);
+  // Ready once it asks for its first request: its start (imports, allocations, CPU) must not be
+  // counted as the first run's.
+  pollfd p{process->control.get(), POLLIN, 0};
+  char ready = 0;
+  if (poll(&p, 1, kSetupTimeoutMs) != 1 || ::recv(p.fd, &ready, 1, MSG_DONTWAIT) != 1 ||
+      ready != 'R') {
+    std::string said(4096, '\0');
+    const ssize_t n = ::read(process->log.get(), said.data(), said.size());
+    said.resize(n > 0 ? static_cast<size_t>(n) : 0);
+    return fail("the runtime did not start" + (said.empty() ? std::string() : ": " + said));
+  }
+  held.push_back(std::move(process));
+  return held.back().get();
+}
+
+namespace {
+
+// This side's copies of the descriptors the child holds: closed once it has them, so that
+// their other ends see EOF when the child's copies go.
+void close_child_ends(Sandbox::Impl::RunPlan& plan) {
+  plan.out.write.reset();
+  plan.err.write.reset();
+  plan.messages.write.reset();
+  plan.sync.read.reset();
+  plan.status.write.reset();
+  plan.listener_child.reset();
+  plan.stdin_fd.reset();
+}
+
+}  // namespace
 
 // Spawn: clones the child, then closes this side's copies of the ends the child holds.
 bool Sandbox::Impl::spawn(RunPlan& plan, Child* child, std::string* error) {
@@ -797,15 +1146,42 @@ bool Sandbox::Impl::spawn(RunPlan& plan, Child* child, std::string* error) {
   }
   child->pid = pid;
   child->pidfd.reset(raw_pidfd);
+  close_child_ends(plan);
+  return true;
+}
 
-  // Parent ends the child holds.
-  plan.out.write.reset();
-  plan.err.write.reset();
-  plan.messages.write.reset();
-  plan.sync.read.reset();
-  plan.status.write.reset();
-  plan.listener_child.reset();
-  plan.stdin_fd.reset();
+// A warm run's spawn: the request and the child's descriptors go to the slot's runtime, which
+// makes the run (warm_agent.cpp).
+bool Sandbox::Impl::spawn_warm(RunPlan& plan, std::string* error) {
+  const std::string bytes = encode_warm_request(plan.request);
+  std::vector<int> fds(std::begin(plan.child.fds), std::end(plan.child.fds));
+  for (const UniqueFd& dir : plan.copy_dirs) fds.push_back(dir.get());
+  std::vector<char> control(CMSG_SPACE(sizeof(int) * fds.size()));
+  iovec iov{const_cast<char*>(bytes.data()), bytes.size()};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.data();
+  msg.msg_controllen = control.size();
+  cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+  if (!cmsg) {
+    *error = "no room for the run's descriptors";
+    return false;
+  }
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
+  memcpy(CMSG_DATA(cmsg), fds.data(), sizeof(int) * fds.size());
+  ssize_t sent;
+  do {
+    sent = sendmsg(plan.runtime->control.get(), &msg, MSG_NOSIGNAL);
+  } while (sent < 0 && errno == EINTR);
+  if (sent != static_cast<ssize_t>(bytes.size())) {
+    *error = errno_message("send the request to the warm runtime");
+    return false;
+  }
+  close_child_ends(plan);
+  plan.copy_dirs.clear();
   return true;
 }
 
@@ -813,7 +1189,7 @@ bool Sandbox::Impl::spawn(RunPlan& plan, Child* child, std::string* error) {
 // namespace when the child asks, reads the EOF of a successful execve (or the failed step),
 // and receives the seccomp listener. *cannot_execute: why execve found nothing to run (the
 // program's RE, not ours).
-bool Sandbox::Impl::handshake(RunPlan& plan, const Child& child, Clock::time_point start,
+bool Sandbox::Impl::handshake(RunPlan& plan, Child& child, Clock::time_point start,
                               UniqueFd* listener, std::string* cannot_execute, std::string* error) {
   auto fail = [&](std::string message) {
     *error = std::move(message);
@@ -849,7 +1225,9 @@ bool Sandbox::Impl::handshake(RunPlan& plan, const Child& child, Clock::time_poi
   };
 
   ChildMessage message{};
-  if (report.user_namespaces) {
+  if (plan.warm) {
+    if (!warm_hello(plan, child, start, error)) return false;
+  } else if (report.user_namespaces) {
     ssize_t n = read_message(&message);
     if (n == sizeof message && message.type == MessageType::kError) return child_failure(message);
     if (n != sizeof message || message.type != MessageType::kNeedIdMaps) {
@@ -876,8 +1254,75 @@ bool Sandbox::Impl::handshake(RunPlan& plan, const Child& child, Clock::time_poi
     return child_failure(message);
   }
   if (n != 0) return setup_failed(n, "short message from the child");
-  if (seccomp.notify && !receive_fd(plan.listener_parent.get(), listener)) {
+  if (seccomp.notify && !plan.child.warm_runtime &&
+      !receive_fd(plan.listener_parent.get(), listener)) {
     return fail("no seccomp listener from the child");
+  }
+  return true;
+}
+
+// A warm run's first word: the leader's hello, whose pid the kernel gives us (translated into our
+// PID namespace) in the credentials it attaches. We hold a pidfd on it before saying go, so the
+// pid cannot be reused under us; the leader waits for go before anything can fail.
+bool Sandbox::Impl::warm_hello(RunPlan& plan, Child& child, Clock::time_point start,
+                               std::string* error) {
+  const Clock::time_point deadline = start + std::chrono::milliseconds(kSetupTimeoutMs);
+  const int socket = plan.listener_parent.get();
+  pid_t pid = -1;
+  while (pid < 0) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    pollfd fds[2] = {{socket, POLLIN, 0}, {plan.messages.read.get(), POLLIN, 0}};
+    const int ready = left > 0 ? poll(fds, 2, static_cast<int>(left)) : 0;
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) {
+      *error =
+          "no hello from the warm runtime's run within " + std::to_string(kSetupTimeoutMs) + " ms";
+      return false;
+    }
+    if (fds[1].revents) {
+      ChildMessage message{};
+      const ssize_t n = ::read(plan.messages.read.get(), &message, sizeof message);
+      *error = n == sizeof message
+                   ? std::string("the warm runtime failed at ") + child_step_name(message.step) +
+                         ": " + std::strerror(message.err)
+                   : "the warm runtime dropped the run";
+      return false;
+    }
+    char byte = 0;
+    iovec iov{&byte, 1};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))] = {};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    if (recvmsg(socket, &msg, MSG_DONTWAIT) != 1 || byte != 'H') {
+      *error = "no hello from the warm runtime's run";
+      return false;
+    }
+    const cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+    if (!cmsg || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_CREDENTIALS) {
+      *error = "the warm run's hello carries no credentials";
+      return false;
+    }
+    ucred cred{};
+    memcpy(&cred, CMSG_DATA(cmsg), sizeof cred);
+    pid = cred.pid;
+  }
+  // The seccomp listener comes next on this socket, with descriptors and no credentials.
+  const int off = 0;
+  setsockopt(socket, SOL_SOCKET, SO_PASSCRED, &off, sizeof off);
+  child.pidfd.reset(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
+  if (!child.pidfd.valid()) {
+    *error = errno_message("pidfd_open of the warm run's leader");
+    return false;
+  }
+  child.pid = pid;
+  child.adopted = true;
+  if (::write(plan.sync.write.get(), "g", 1) != 1) {
+    *error = errno_message("sync");
+    return false;
   }
   return true;
 }

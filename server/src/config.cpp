@@ -159,6 +159,18 @@ const std::vector<Option>& options() {
        "how long a /get_reward request may wait for room in the queue, seconds; then 503",
        set_uint<uint64_t, &ServerConfig::get_reward_wait_s, 0, 3600>,
        show_uint<uint64_t, &ServerConfig::get_reward_wait_s>},
+      {"warm-runtimes", "on|off",
+       "serve python runs from a warm interpreter per sandbox slot (same verdicts, far less "
+       "start-up); off: every run starts its interpreter cold",
+       [](ServerConfig* config, const std::string& text, std::string* error) {
+         if (text != "on" && text != "off") {
+           *error = "expected on or off";
+           return false;
+         }
+         config->warm_runtimes = text == "on";
+         return true;
+       },
+       [](const ServerConfig& config) { return std::string(config.warm_runtimes ? "on" : "off"); }},
       {"accuracy", "MODE", "/get_reward accuracy: binary or fraction",
        set_string<&ServerConfig::accuracy>, show_string<&ServerConfig::accuracy>},
       {"accuracy-weight", "X", "/get_reward weight of accuracy",

@@ -81,6 +81,7 @@ int run_server(const ServerConfig& requested) {
   judge_config.workers = config.workers;
   judge_config.cache_dir = config.cache_dir;
   judge_config.cache_bytes = config.cache_mb << 20;
+  judge_config.warm_runtimes = config.warm_runtimes;
   std::string error;
   std::unique_ptr<judges::Judge> judge = judges::Judge::create(judge_config, &error);
   if (!judge) {
@@ -88,6 +89,11 @@ int run_server(const ServerConfig& requested) {
     return 2;
   }
   for (const auto& warning : judge->host().warnings) logger.warn("sandbox", {{"warning", warning}});
+  if (config.warm_runtimes && !judge->host().warm_runtimes) {
+    logger.info("warm runtimes unavailable on this host (cgroup v1 and user namespaces needed): "
+                "every run starts cold",
+                {});
+  }
 
   // Connections get the fds the judge does not need: never so many that accept() or a sandbox
   // run fails for want of one.

@@ -64,15 +64,29 @@ const char* const kWatchedDirs[] = {"/",    "/etc", "/usr", "/usr/bin", "/bin", 
 // Host files a run must not change.
 const char* const kWatchedFiles[] = {"/etc/passwd", "/etc/hosts", "/etc/hostname"};
 
-std::vector<std::string> hostile_files() {
+// A case name is the file's; a python file also runs as "<file>+warm", from the warm python
+// runtime (the judges' own, judges/harness/warm_python.py), where the host has warm runtimes.
+constexpr std::string_view kWarmSuffix = "+warm";
+
+std::vector<std::string> hostile_files(bool warm) {
   std::vector<std::string> files;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(kHostileDir, ec)) {
     const std::string ext = entry.path().extension();
-    if (ext == ".c" || ext == ".py") files.push_back(entry.path().filename());
+    if (!warm && (ext == ".c" || ext == ".py")) files.push_back(entry.path().filename());
+    if (warm && ext == ".py") files.push_back(entry.path().filename().string() + "+warm");
   }
   std::sort(files.begin(), files.end());
   return files;
+}
+
+const WarmRuntime& warm_python() {
+  static const WarmRuntime runtime{
+      "python",
+      {"/usr/bin/python3", "-c",
+       read_host_file(std::string(CODEJUDGE_SOURCE_DIR) + "/judges/harness/warm_python.py")
+           .value_or("")}};
+  return runtime;
 }
 
 struct Header {
@@ -462,7 +476,9 @@ class HostileTest : public SandboxTest, public ::testing::WithParamInterface<std
 };
 
 TEST_P(HostileTest, IsContained) {
-  const std::string file = GetParam();
+  std::string file = GetParam();
+  const bool warm = file.ends_with(kWarmSuffix);
+  if (warm) file.resize(file.size() - kWarmSuffix.size());
   const bool python = fs::path(file).extension() == ".py";
   const std::string source = read_host_file(kHostileDir + "/" + file).value_or("");
   ASSERT_FALSE(source.empty()) << "cannot read " << file;
@@ -519,8 +535,10 @@ TEST_P(HostileTest, IsContained) {
       ASSERT_NE(scratch, nullptr) << error;
       spec.work_dir = scratch->path();
     }
+    if (warm) spec.warm = &warm_python();
     result = sandbox_->run(spec);
     EXPECT_EQ(status_name(result.status), header.expect) << file << ": " << describe(result);
+    EXPECT_EQ(result.warm, warm && sandbox_->report().warm_runtimes && !header.scratch_work);
   }
   if (std::getenv("CODEJUDGE_TEST_VERBOSE")) std::cerr << describe(result) << "\n";
 
@@ -583,6 +601,8 @@ TEST_P(HostileTest, IsContained) {
   }
 
   for (const std::string& problem : fixtures_->check()) ADD_FAILURE() << file << ": " << problem;
+  // A warm runtime outlives its runs, and goes with its sandbox: after that, nothing may remain.
+  if (warm) sandbox_.reset();
   for (const std::string& problem :
        leftovers(before_, fixtures_->marker(), fixtures_->sentinels())) {
     ADD_FAILURE() << file << ": " << problem;
@@ -597,7 +617,9 @@ std::string case_name(const ::testing::TestParamInfo<std::string>& info) {
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(Corpus, HostileTest, ::testing::ValuesIn(hostile_files()), case_name);
+INSTANTIATE_TEST_SUITE_P(Corpus, HostileTest, ::testing::ValuesIn(hostile_files(false)), case_name);
+INSTANTIATE_TEST_SUITE_P(WarmCorpus, HostileTest, ::testing::ValuesIn(hostile_files(true)),
+                         case_name);
 
 // The outside checks must be able to fail: do by hand, from the host, what an escaped
 // program would, and every one of them must notice.
@@ -644,8 +666,9 @@ TEST(HostileFixtures, NoticeAnEscape) {
 
 TEST(HostileCorpus, HasTheAttacks) {
   // A missing directory would silently instantiate no case at all.
-  const std::vector<std::string> files = hostile_files();
+  const std::vector<std::string> files = hostile_files(false);
   EXPECT_GE(files.size(), 30u) << kHostileDir;
+  EXPECT_GE(hostile_files(true).size(), 5u) << kHostileDir;
 }
 
 }  // namespace

@@ -119,6 +119,9 @@ std::optional<EntryPoint> parse_entry_point(std::string_view text, std::string* 
 struct CompileRecipe {
   std::vector<std::string> argv;
   std::vector<ArtifactSpec> artifacts;
+  // The command only reads its source (an interpreted language's syntax check): the source's
+  // directory is bound read-only at /work, and the language's warm runtime may serve the run.
+  bool reads_only = false;
 };
 
 struct GeneratedSource {

@@ -73,6 +73,9 @@ struct JudgeConfig {
   // language does not wait for it (javac alone takes ~0.4 s). A one-shot caller that judges one
   // or two languages starts faster without (each is then detected on first use).
   bool detect_toolchains_at_start = true;
+  // Serve runs of languages that have one from a warm runtime per sandbox slot (sandbox.h
+  // WarmRuntime; docs/ARCHITECTURE.md): same verdicts, far less start-up. Off: every run cold.
+  bool warm_runtimes = true;
 };
 
 struct Submission {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,6 +71,13 @@ struct Language {
   // compile_argv only checks the syntax and the source itself runs (SandboxFusion reports no
   // compile_result for these).
   bool interpreted = false;
+  // Runs may be served by this warm runtime (JudgeConfig::warm_runtimes); the runtime runs
+  // run_template's argv as a cold run would.
+  std::optional<sandbox::WarmRuntime> warm;
+  // The warm runtime for this language's runs: nullptr without one or when they are off.
+  const sandbox::WarmRuntime* warm_runtime(bool enabled) const {
+    return enabled && warm ? &*warm : nullptr;
+  }
   // Adjusts a stand-alone program, which starts as {source_file, code, ""}: Java names the file
   // and the class to run after the code's classes (program_source). nullptr: nothing to adjust.
   void (*stand_alone_source)(ProgramSource& program) = nullptr;

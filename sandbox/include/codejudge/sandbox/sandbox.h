@@ -49,6 +49,22 @@ struct Bind {
   bool writable = false;
 };
 
+// A warm runtime: an interpreter started once per run slot, with its standard modules loaded,
+// that serves the slot's runs by forking (docs/ARCHITECTURE.md, "Warm runtimes"). It is
+// started with `argv` and the first run's environment, holds the sandbox's agent library open
+// on descriptor kWarmAgentFd and its request socket on kWarmControlFd, and loops: agent
+// cj_warm_next() (1: a request; 0: the sandbox is gone), cj_warm_spawn() (0 in the run's
+// program, which sets its environment to cj_warm_env(i) and runs cj_warm_arg(i) as a cold run
+// of that argv would; the run's pid in the runtime), cj_warm_done(). A run gets what a cold one
+// gets: its own PID, mount, IPC, UTS and cgroup namespaces, fresh /tmp, /dev/shm, /work and /proc,
+// copies of its read-only binds, its cgroup, rlimits, seccomp filter and accounting.
+struct WarmRuntime {
+  std::string name;               // one runtime per slot and name (and environment)
+  std::vector<std::string> argv;  // starts the runtime, inside the sandbox
+};
+inline constexpr int kWarmControlFd = 5;
+inline constexpr int kWarmAgentFd = 6;
+
 struct RunSpec {
   std::vector<std::string> argv;  // argv[0] is looked up in PATH inside the sandbox
   std::vector<std::string> env;   // "NAME=value"; the caller's environment never leaks in
@@ -62,6 +78,10 @@ struct RunSpec {
   // caller owns it (see ScratchDir) and it must be writable by the sandbox uid.
   std::string work_dir;
   std::string cwd = "/work";
+  // Serve the run from this warm runtime when the host and the spec allow it (cgroup v1, user
+  // namespaces, no work_dir, read-only binds of small flat directories); otherwise, or when
+  // the runtime cannot be started, the run is cold. The verdict is the same either way.
+  const WarmRuntime* warm = nullptr;
 };
 
 struct Result {
@@ -75,6 +95,7 @@ struct Result {
   std::string stderr_data;
   bool stdout_truncated = false;
   bool stderr_truncated = false;
+  bool warm = false;     // served by a warm runtime
   bool idle = false;     // kTimeLimit because Limits::idle_ms found the run blocked
   bool waiting = false;  // kTimeLimit: stopped early because it waited rather than computed
   std::string message;  // why, for anything but OK: the limit, the signal, the syscall, the IE step
@@ -92,6 +113,7 @@ struct HostReport {
   std::string instance_id;  // names this sandbox's cgroups ("codejudge.<id>") and its lock file
   uint32_t uid_base = 0;    // the outside uids of its slots: [uid_base, uid_base + uid_count)
   uint32_t uid_count = 0;
+  bool warm_runtimes = false;  // RunSpec::warm can be honoured (cgroup v1 and user namespaces)
   std::vector<std::string> warnings;  // degraded modes, each said once at start-up
   bool safe() const;  // true when isolation is complete enough to run untrusted code
 };

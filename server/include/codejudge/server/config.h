@@ -31,6 +31,7 @@ struct ServerConfig {
   size_t queue_size = 1024;  // submissions waiting beyond those; a request that does not fit: 503
   std::string cache_dir;     // compile cache; empty = the judges' default
   uint64_t cache_mb = 1024;
+  bool warm_runtimes = true;  // judges::JudgeConfig::warm_runtimes
 
   // Request caps (bad input beyond these is a 4xx, never a crash).
   uint64_t max_body_mb = 32;     // request body
