@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "codejudge/judges/judge.h"
+#include "sum_problem.h"
 
 namespace {
 
@@ -18,17 +19,6 @@ namespace judges = codejudge::judges;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-codejudge::problems::Problem echo_problem(size_t tests) {
-  codejudge::problems::Problem problem;
-  problem.id = "bench-sum";
-  problem.mode = codejudge::problems::Mode::kStdio;
-  for (size_t i = 0; i < tests; ++i) {
-    problem.tests.push_back({std::to_string(i) + " " + std::to_string(i + 1) + "\n",
-                             std::to_string(2 * i + 1) + "\n", ""});
-  }
-  return problem;
 }
 
 // add(a, b) in function mode: the tests a harness can batch into one process.
@@ -60,7 +50,7 @@ int main() {
     std::fprintf(stderr, "judge: %s\n", error.c_str());
     return 1;
   }
-  const auto problem = echo_problem(100);
+  const auto problem = codejudge::bench::sum_problem(100);
   const std::vector<std::pair<std::string, std::string>> submissions = {
       {"python", "a, b = map(int, input().split())\nprint(a + b)\n"},
       {"cpp",
@@ -111,7 +101,7 @@ int main() {
 
   // 8 identical cpp submissions at once: the first compiles, the others wait for it. A
   // LeetCode-style source pulls in <bits/stdc++.h>, as most submissions do.
-  const auto one = echo_problem(1);
+  const auto one = codejudge::bench::sum_problem(1);
   const std::string typical =
       "#include <bits/stdc++.h>\nusing namespace std;\n" + submissions[1].second;
   std::printf("\n| compile | submissions | wall s | compiles |\n|---|---|---|---|\n");

@@ -13,7 +13,7 @@
 // elsewhere on the machine weighs on both paths alike.
 //
 // usage: judge_server_bench [--binary PATH] [--levels 1,4,16] [--python N] [--cpp N]
-//                           [--rewards-batches-per-client N]
+//                           [--rewards-batches-per-client N] [--warm-runtimes on|off]
 // Prints a Markdown table: throughput and p50/p99 latency per path, workload and concurrency.
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -374,6 +374,7 @@ int main(int argc, char** argv) {
   size_t python_requests = 200;
   size_t cpp_requests = 60;
   size_t batches_per_client = 1;
+  std::string warm_runtimes = "on";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--binary") binary = argv[i + 1];
@@ -381,6 +382,7 @@ int main(int argc, char** argv) {
     if (flag == "--python") python_requests = std::stoul(argv[i + 1]);
     if (flag == "--cpp") cpp_requests = std::stoul(argv[i + 1]);
     if (flag == "--rewards-batches-per-client") batches_per_client = std::stoul(argv[i + 1]);
+    if (flag == "--warm-runtimes") warm_runtimes = argv[i + 1];
   }
   const size_t workers = std::max(1u, std::thread::hardware_concurrency());
   const size_t job_threads = 2 * workers;  // the server's default --concurrency
@@ -390,6 +392,7 @@ int main(int argc, char** argv) {
   char cache_dir[] = "/tmp/codejudge-bench-cache-XXXXXX";
   config.cache_dir = mkdtemp(cache_dir);
   config.workers = workers;
+  config.warm_runtimes = warm_runtimes != "off";
   std::string error;
   auto judge = judges::Judge::create(config, &error);
   if (!judge) {
@@ -406,8 +409,8 @@ int main(int argc, char** argv) {
   serve.binary = binary;
   serve.dir = work;
   serve.log_path = "/dev/null";
-  serve.args = {"--problems",  work,   "--cache-dir",  work + "/cache",
-                "--log-level", "warn", "--queue-size", "100000"};
+  serve.args = {"--problems", work,           "--cache-dir", work + "/cache",   "--log-level",
+                "warn",       "--queue-size", "100000",      "--warm-runtimes", warm_runtimes};
   codejudge::testing::ServeProcess server(serve);
   if (!server.ok()) {
     std::fprintf(stderr, "the server did not start (%s): %s\n", binary.c_str(),

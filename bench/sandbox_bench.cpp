@@ -1,6 +1,7 @@
 // Sandbox overhead: median wall time of N runs of a command, sandboxed vs a bare
-// fork+exec+wait, sequentially and with 2 runs in parallel; then what a run pays when the run
-// before it in the slot left page cache behind (cgroup v1 gives it back first).
+// fork+exec+wait, sequentially and with 2 runs in parallel (python also from the warm python
+// runtime, judges/harness/warm_python.py); then what a run pays when the run before it in the
+// slot left page cache behind (cgroup v1 gives it back first).
 // usage: sandbox_bench [N]   (default 200; prints Markdown tables)
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,6 +12,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -49,9 +52,11 @@ double bare_run(const std::vector<std::string>& argv) {
 
 double sandbox_run(Sandbox& box, const std::vector<std::string>& argv,
                    const std::vector<codejudge::sandbox::Bind>& binds = {},
-                   uint64_t memory_bytes = 256ull << 20) {
+                   uint64_t memory_bytes = 256ull << 20,
+                   const codejudge::sandbox::WarmRuntime* warm = nullptr) {
   RunSpec spec;
   spec.argv = argv;
+  spec.warm = warm;
   spec.env = {"PATH=/usr/bin:/bin", "HOME=/tmp", "LANG=C.UTF-8"};
   spec.binds = binds;
   spec.limits.memory_bytes = memory_bytes;
@@ -137,6 +142,24 @@ int main(int argc, char** argv) {
       std::printf("| `%s` | %d | %.2f | %.2f | %.2f | %.2fx |\n", name.c_str(), parallel, bare,
                   boxed, boxed - bare, boxed / bare);
     }
+  }
+  std::string script;
+  if (FILE* in = std::fopen(CODEJUDGE_SOURCE_DIR "/judges/harness/warm_python.py", "rb")) {
+    char buffer[4096];
+    for (size_t got; (got = std::fread(buffer, 1, sizeof buffer, in)) > 0;) {
+      script.append(buffer, got);
+    }
+    std::fclose(in);
+  }
+  const codejudge::sandbox::WarmRuntime python{"python", {"/usr/bin/python3", "-c", script}};
+  const std::vector<std::string> pass = {"/usr/bin/python3", "-c", "pass"};
+  for (int parallel : {1, 2}) {
+    double bare = measure(n, parallel, [&] { return bare_run(pass); });
+    double boxed =
+        measure(n, parallel, [&] { return sandbox_run(*box, pass, {}, 256ull << 20, &python); });
+    std::printf("| `python3 -c pass`, warm runtime%s | %d | %.2f | %.2f | %.2f | %.2fx |\n",
+                box->report().warm_runtimes ? "" : " (none on this host: cold)", parallel, bare,
+                boxed, boxed - bare, boxed / bare);
   }
   std::printf(
       "\n| page cache left in the slot by the run before | memory limit | next `/bin/true` ms "
