@@ -6,6 +6,7 @@
 // no syntax-check process per submission. The harness itself is byte-compiled once per interpreter
 // version (the compile cache keys it by the toolchain's version): compiling the assert evaluator
 // at every start would cost more than the rest of a HumanEval problem.
+#include <map>
 #include <string>
 
 #include "embedded_harness.h"
@@ -40,8 +41,26 @@ std::string sized_texts(const std::vector<std::string_view>& texts, std::string_
   return out;
 }
 
+// The warm python runtime with the harness `name` imported as `harness`, compiled from the same
+// source under the same file name as harness.pyc, so the module is the one main.py would import.
+const sandbox::WarmRuntime* warm_runtime_with(std::string_view name) {
+  static const auto runtimes = [] {
+    std::map<std::string, sandbox::WarmRuntime, std::less<>> made;
+    for (std::string_view harness : {"function_harness.py", "assert_evaluator.py"}) {
+      made[std::string(harness)] = sandbox::WarmRuntime{
+          "python+" + std::string(harness),
+          {"/usr/bin/python3", "-c", std::string(embedded_file("warm_python.py")),
+           std::string(embedded_file(harness))}};
+    }
+    return made;
+  }();
+  auto it = runtimes.find(name);
+  return it == runtimes.end() ? nullptr : &it->second;
+}
+
 GeneratedSource python_harness(std::string_view name, std::string stdin_prefix) {
   GeneratedSource out;
+  out.warm = warm_runtime_with(name);
   out.source = std::string(embedded_file(name));
   out.file_name = "harness.py";
   out.stdin_prefix = std::move(stdin_prefix);

@@ -148,6 +148,7 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
   std::string stdin_prefix;         // the Python harnesses' header: the submission as data
   CompileRecipe harness_recipe;     // a harness the same for every submission: its own compile
   bool harness_compiles = false;    // the harness reports the submission's compile error
+  const sandbox::WarmRuntime* harness_warm = nullptr;  // a runtime with the harness loaded
   std::string main_class = "Main";  // Java's class to run; a harness's is always Main
   std::string harness_error;
   std::optional<ValueType> result_type;      // function mode: what a test's result is compared as
@@ -186,6 +187,7 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
     stdin_prefix = std::move(generated->stdin_prefix);
     harness_recipe = std::move(generated->compile);
     harness_compiles = generated->reports_compile_errors;
+    harness_warm = generated->warm;
   }
 
   Compiled program = impl_->compiler->compile(
@@ -233,6 +235,7 @@ JudgeResult Judge::judge(const problems::Problem& problem, const Submission& sub
   run.token = problem.mode == problems::Mode::kFunction ? make_token() : "";
   run.harness_compiles = harness_compiles;
   run.warm = language->warm_runtime(impl_->config.warm_runtimes);
+  if (run.warm && harness_warm) run.warm = harness_warm;
   const TestChecker check(*impl_->box, impl_->config.scratch_parent, problem, options, result_type,
                           checker);
   TestRunOutcome ran = run_tests(*impl_->pool, *impl_->box, problem, options, check, run);

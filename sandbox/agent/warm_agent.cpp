@@ -2,8 +2,16 @@
 // sandbox.h, WarmRuntime). It receives each run's request from the supervisor and makes the run
 // from the runtime's memory: a leader (pid 1 of the run's new namespaces) that mounts the run's
 // fresh filesystems, and the program, which gives up the runtime's capabilities, takes the run's
-// limits and seccomp filter, and returns to the runtime to run. Everything that can fail reports
-// the step to the supervisor (child.cpp's fail) and is the sandbox's failure, never the program's.
+// limits and seccomp filter, and returns to the runtime's interpreter to run. Everything that can
+// fail reports the step to the supervisor (child.cpp's fail) and is the sandbox's failure, never
+// the program's.
+//
+// The leader shares the runtime's memory (CLONE_VM, on a stack of its own) instead of copying
+// it: copying a loaded interpreter's page tables, then tearing them down, cost a millisecond or
+// more a run. The runtime waits in cj_warm_spawn for as long as the leader lives, so the two never
+// run interpreter code at once; the leader uses no heap. The program is the one copy: cloned by
+// the leader, it resumes the runtime's own frame in cj_warm_spawn (longjmp into its copy of that
+// stack) and returns from there into the interpreter, as a fork of the runtime would.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mount.h>
@@ -13,7 +21,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <csetjmp>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -44,6 +55,17 @@ struct Current {
 };
 Current current;
 
+// The leader's stack, in the runtime's memory (unused by the runtime itself).
+alignas(64) char leader_stack[256 << 10];
+// The runtime's frame in cj_warm_spawn, where the program resumes.
+jmp_buf program_resume;
+// Leader -> runtime: 'P' once the program exists; EOF once the leader is gone. The runtime's
+// descriptor of its write end, and where the leader holds it (after the run's descriptors).
+int ready_write_fd = -1;
+int leader_ready_fd = -1;
+// Copies of the read-only binds go through here: the leader must not use the heap.
+char copy_buffer[1 << 16];
+
 void write_all(int fd, const char* data, size_t size) {
   while (size > 0) {
     ssize_t n = ::write(fd, data, size);
@@ -63,7 +85,6 @@ void copy_directory(const WarmCopy& copy, int dir_fd) {
   if (mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, copy.tmpfs_options.c_str()) != 0) {
     sb::fail(ChildStep::kTmpfs, target);
   }
-  std::vector<char> buffer(1 << 16);
   for (const std::string& name : copy.names) {
     if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..") {
       errno = EINVAL;
@@ -74,18 +95,22 @@ void copy_directory(const WarmCopy& copy, int dir_fd) {
     if (in < 0 || fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
       sb::fail(ChildStep::kCopyFiles, name.c_str());
     }
-    const std::string path = copy.target + "/" + name;
-    int out =
-        open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, st.st_mode & 0755);
-    if (out < 0) sb::fail(ChildStep::kCopyFiles, path.c_str());
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/%s", target, name.c_str()) >=
+        static_cast<int>(sizeof path)) {
+      errno = ENAMETOOLONG;
+      sb::fail(ChildStep::kCopyFiles, name.c_str());
+    }
+    int out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, st.st_mode & 0755);
+    if (out < 0) sb::fail(ChildStep::kCopyFiles, path);
     for (;;) {
-      ssize_t n = ::read(in, buffer.data(), buffer.size());
+      ssize_t n = ::read(in, copy_buffer, sizeof copy_buffer);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) sb::fail(ChildStep::kCopyFiles, name.c_str());
       if (n == 0) break;
-      write_all(out, buffer.data(), static_cast<size_t>(n));
+      write_all(out, copy_buffer, static_cast<size_t>(n));
     }
-    if (fchmod(out, st.st_mode & 0555) != 0) sb::fail(ChildStep::kCopyFiles, path.c_str());
+    if (fchmod(out, st.st_mode & 0555) != 0) sb::fail(ChildStep::kCopyFiles, path);
     ::close(in);
     ::close(out);
   }
@@ -98,15 +123,22 @@ void copy_directory(const WarmCopy& copy, int dir_fd) {
   }
 }
 
-// The run's leader, pid 1 of its new namespaces. Returns only in the program.
-void lead_run() {
+// The run's leader, pid 1 of its new namespaces, in the runtime's memory. Never returns: it
+// becomes the run's stub, and the program it clones resumes the runtime's frame.
+[[noreturn]] void lead_run() {
   Current& c = current;
   // The runtime ignores SIGCHLD so that the kernel reaps its runs; a run waits for its children.
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
   sigaction(SIGCHLD, &dfl, nullptr);
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) sb::fail(ChildStep::kDeathSignal);
-  sb::arrange_fds(c.fds.data(), static_cast<int>(c.fds.size()));
+  int fds[kMostFds + 1];
+  const size_t count = c.fds.size();
+  if (count > static_cast<size_t>(kMostFds)) sb::fail(ChildStep::kFds);
+  std::copy(c.fds.begin(), c.fds.end(), fds);
+  fds[count] = ready_write_fd;
+  leader_ready_fd = static_cast<int>(count);
+  sb::arrange_fds(fds, static_cast<int>(count) + 1);
   // The supervisor learns our pid from the credentials the kernel attaches to this message
   // (translated into its PID namespace), opens a pidfd on it, moves nothing, and says go.
   if (send(sb::kFdListener, "H", 1, 0) != 1) sb::fail(ChildStep::kWarmHello);
@@ -126,10 +158,32 @@ void lead_run() {
   ::close(oom);
   pid_t pid = static_cast<pid_t>(syscall(SYS_clone, SIGCHLD, nullptr, nullptr, nullptr, 0));
   if (pid < 0) sb::fail(ChildStep::kFork);
-  if (pid > 0) sb::stub_main(pid);
+  if (pid > 0) {
+    // The runtime may close its copies of the run's descriptors now; it still waits for our end.
+    if (::write(leader_ready_fd, "P", 1) != 1) sb::fail(ChildStep::kFork);
+    sb::stub_main(pid);
+  }
   sb::enter_program(c.plan, true);
   // Ready: the supervisor sees EOF on the messages pipe, as at a cold run's execve.
-  for (int fd : {sb::kFdMessages, sb::kFdSync, sb::kFdStatus}) ::close(fd);
+  for (int fd : {int{sb::kFdMessages}, int{sb::kFdSync}, int{sb::kFdStatus}, leader_ready_fd}) {
+    ::close(fd);
+  }
+  longjmp(program_resume, 1);
+}
+
+int leader_main(void*) {
+  lead_run();
+}
+
+// What the runtime could not start: said on the run's messages pipe, which the supervisor
+// reads for the leader's hello.
+void report_spawn_failure(ChildStep step) {
+  sb::ChildMessage message{};
+  message.type = sb::MessageType::kError;
+  message.step = step;
+  message.err = errno;
+  ssize_t ignored = ::write(current.fds[sb::kFdMessages], &message, sizeof message);
+  (void)ignored;
 }
 
 }  // namespace
@@ -188,22 +242,39 @@ __attribute__((visibility("default"))) int cj_warm_next() {
   return 1;
 }
 
-// Makes the run: the runtime gets the leader's pid (or -1), the program gets 0. A raw clone:
-// the runtime is single-threaded, and its language's own after-fork work is the caller's.
+// Makes the run and returns once its leader is gone: the leader's pid (-1 when none could be
+// made) in the runtime, 0 in the program. The runtime is single-threaded; its language's own
+// after-fork work is the caller's.
 __attribute__((visibility("default"))) int cj_warm_spawn() {
-  long pid = syscall(SYS_clone, sb::kWarmRunNamespaces | SIGCHLD, nullptr, nullptr, nullptr, 0);
-  if (pid < 0) {
-    // Said on the run's messages pipe, which the supervisor reads for the leader's hello.
-    sb::ChildMessage message{};
-    message.type = sb::MessageType::kError;
-    message.step = ChildStep::kFork;
-    message.err = errno;
-    ssize_t ignored = ::write(current.fds[sb::kFdMessages], &message, sizeof message);
-    (void)ignored;
+  Current& c = current;
+  int ready[2];
+  if (pipe2(ready, O_CLOEXEC) != 0) {
+    report_spawn_failure(ChildStep::kFork);
+    return -1;
   }
-  if (pid != 0) return static_cast<int>(pid);
-  lead_run();
-  return 0;
+  ready_write_fd = ready[1];
+  if (setjmp(program_resume) != 0) return 0;  // the program, in its copy of this frame
+  const int pid = clone(leader_main, leader_stack + sizeof leader_stack,
+                        CLONE_VM | static_cast<int>(sb::kWarmRunNamespaces) | SIGCHLD, nullptr);
+  if (pid < 0) report_spawn_failure(ChildStep::kFork);
+  ::close(ready[1]);  // ours: the leader has its own copy of the descriptor table
+  if (pid < 0) {
+    ::close(ready[0]);
+    return -1;
+  }
+  // Until the leader has cloned the program it uses this memory's request; after, we close our
+  // copies of the run's descriptors (the supervisor waits for their EOF) and wait for its end.
+  // (errno is shared with the leader, which runs on this thread's TLS: only EINTR is expected.)
+  char byte;
+  while (::read(ready[0], &byte, 1) < 0 && errno == EINTR) {
+  }
+  c.close_fds();
+  for (;;) {
+    const ssize_t n = ::read(ready[0], &byte, 1);
+    if (n == 0 || (n < 0 && errno != EINTR)) break;
+  }
+  ::close(ready[0]);
+  return pid;
 }
 
 // The runtime's copies of the run's descriptors, closed once the leader holds them.

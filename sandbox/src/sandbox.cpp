@@ -58,9 +58,9 @@ constexpr uint32_t kRuntimeStartProcesses = 16;
 // A read-only bind that a warm run copies: a flat directory of at most this much.
 constexpr uint64_t kWarmCopyBytes = 16ull << 20;
 constexpr size_t kWarmCopyFiles = 64;
-// Runtimes kept per slot: a language's check and its runs differ in environment and binds, and
-// each pair of them must not take turns starting.
-constexpr size_t kRuntimesPerSlot = 3;
+// Runtimes kept per slot: python's syntax check, its plain runs and its two harnesses each have
+// their own (environment, binds, preloaded harness), and they must not take turns starting.
+constexpr size_t kRuntimesPerSlot = 4;
 
 // A run is waiting when in the last kWaitingWindowMs it used under 1/kWaitingShare of a CPU.
 constexpr uint64_t kWaitingWindowMs = 1000;

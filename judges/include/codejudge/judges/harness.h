@@ -138,6 +138,9 @@ struct GeneratedSource {
   // kCompileErrorStderrPrefix (python's function harness). From any other program the marker is
   // the program's own output.
   bool reports_compile_errors = false;
+  // Python: a warm runtime that has imported this harness already (as `harness`, the name its
+  // main.py imports), so that a run need not load it. nullptr: the language's own.
+  const sandbox::WarmRuntime* warm = nullptr;
 };
 
 // The complete program for function mode, from the language's function harness (a name or
