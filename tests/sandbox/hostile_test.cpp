@@ -80,15 +80,6 @@ std::vector<std::string> hostile_files(bool warm) {
   return files;
 }
 
-const WarmRuntime& warm_python() {
-  static const WarmRuntime runtime{
-      "python",
-      {"/usr/bin/python3", "-c",
-       read_host_file(std::string(CODEJUDGE_SOURCE_DIR) + "/judges/harness/warm_python.py")
-           .value_or("")}};
-  return runtime;
-}
-
 struct Header {
   std::string expect;
   std::string attack;

@@ -149,6 +149,15 @@ const TestArea& test_area() {
   return area;
 }
 
+const WarmRuntime& warm_python() {
+  static const WarmRuntime runtime{
+      "python",
+      {"/usr/bin/python3", "-c",
+       read_host_file(std::string(CODEJUDGE_SOURCE_DIR) + "/judges/harness/warm_python.py")
+           .value_or("")}};
+  return runtime;
+}
+
 Options test_options() {
   const TestArea& area = test_area();
   Options options;

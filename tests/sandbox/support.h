@@ -47,6 +47,8 @@ const TestArea& test_area();
 Options test_options();
 
 std::string random_token();  // 16 hex digits from /dev/urandom
+// The judges' warm python runtime (judges/harness/warm_python.py), read from the source tree.
+const WarmRuntime& warm_python();
 std::optional<std::string> read_host_file(const std::string& path);
 bool write_host_file(const std::string& path, const std::string& data, mode_t mode);
 // Names in a host directory (no "." or ".."); empty when it cannot be read.
