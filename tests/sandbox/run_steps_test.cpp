@@ -24,14 +24,10 @@ class RunStepFault : public SandboxTest, public ::testing::WithParamInterface<Ru
     if (HasFatalFailure()) return;
     // The sandbox of SandboxTest gives way to one that fails every run at the step, with a
     // single slot: a slot kept by a failed run would block the second run below.
-    sandbox_.reset();
     Options options = test_options();
     options.uid_count = 1;
     options.inject_fault_at = GetParam();
-    std::string error;
-    sandbox_ = Sandbox::create(options, &error);
-    ASSERT_NE(sandbox_, nullptr) << error;
-    instance_id_ = sandbox_->report().instance_id;
+    replace_sandbox(options);
   }
 };
 

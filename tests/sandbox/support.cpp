@@ -316,6 +316,14 @@ void SandboxTest::SetUp() {
   instance_id_ = sandbox_->report().instance_id;
 }
 
+void SandboxTest::replace_sandbox(const Options& options) {
+  sandbox_.reset();
+  std::string error;
+  sandbox_ = Sandbox::create(options, &error);
+  ASSERT_NE(sandbox_, nullptr) << error;
+  instance_id_ = sandbox_->report().instance_id;
+}
+
 void SandboxTest::TearDown() {
   if (sandbox_) {
     for (const std::string& problem : leftovers(before_)) ADD_FAILURE() << problem;

@@ -86,6 +86,8 @@ class SandboxTest : public ::testing::Test {
  protected:
   void SetUp() override;
   void TearDown() override;
+  // Replaces the sandbox of SetUp with one made with `options` (fatal failure if it cannot be).
+  void replace_sandbox(const Options& options);
 
   std::unique_ptr<Sandbox> sandbox_;
   std::string instance_id_;

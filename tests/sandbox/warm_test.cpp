@@ -20,13 +20,10 @@ class WarmRuntimes : public SandboxTest {
     SandboxTest::SetUp();
     if (HasFatalFailure()) return;
     // One slot, so that consecutive runs meet the same runtime.
-    sandbox_.reset();
     Options options = test_options();
     options.uid_count = 1;
-    std::string error;
-    sandbox_ = Sandbox::create(options, &error);
-    ASSERT_NE(sandbox_, nullptr) << error;
-    instance_id_ = sandbox_->report().instance_id;
+    replace_sandbox(options);
+    if (HasFatalFailure()) return;
     if (!sandbox_->report().warm_runtimes) GTEST_SKIP() << "this host has no warm runtimes";
   }
   // Runtimes outlive their runs and go with their sandbox: after that, nothing may remain.
