@@ -204,8 +204,8 @@ __attribute__((visibility("default"))) int cj_warm_next() {
   if (!reaping || !ready) return -1;
   Current& c = current;
   c.close_fds();
-  std::string bytes(sb::kMaxWarmRequestBytes, '\0');
-  iovec iov{bytes.data(), bytes.size()};
+  static char bytes[sb::kMaxWarmRequestBytes];
+  iovec iov{bytes, sizeof bytes};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMostFds)];
   msghdr msg{};
   msg.msg_iov = &iov;
@@ -227,8 +227,8 @@ __attribute__((visibility("default"))) int cj_warm_next() {
       c.fds.push_back(fd);
     }
   }
-  bytes.resize(static_cast<size_t>(n));
-  if ((msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || !sb::decode_warm_request(bytes, &c.request) ||
+  if ((msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
+      !sb::decode_warm_request(std::string_view(bytes, static_cast<size_t>(n)), &c.request) ||
       c.fds.size() != sb::kChildFdCount + c.request.copies.size()) {
     c.close_fds();
     return -1;
