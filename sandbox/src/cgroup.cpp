@@ -358,18 +358,19 @@ uint64_t CgroupRun::cpu_ns() const {
   return now > cpu_base_ns_ ? now - cpu_base_ns_ : 0;
 }
 
-std::optional<std::vector<std::string>> CgroupRun::task_files(const char* name) const {
+std::optional<std::vector<std::pair<std::string, std::string>>> CgroupRun::task_files(
+    const char* name) const {
   // v1: the slot's launcher thread is listed too; it sleeps while the run lasts.
   std::string tids;
   if (!read_file(cpu_dir_ + (version_ == 2 ? "/cgroup.threads" : "/tasks"), &tids)) {
     return std::nullopt;
   }
-  std::vector<std::string> files;
+  std::vector<std::pair<std::string, std::string>> files;
   std::istringstream in(tids);
   std::string tid;
   while (in >> tid) {
     std::string text;
-    if (read_file("/proc/" + tid + "/" + name, &text)) files.push_back(std::move(text));
+    if (read_file("/proc/" + tid + "/" + name, &text)) files.emplace_back(tid, std::move(text));
   }  // a task that ended meanwhile is skipped
   return files;
 }
@@ -377,7 +378,7 @@ std::optional<std::vector<std::string>> CgroupRun::task_files(const char* name) 
 bool CgroupRun::any_runnable() const {
   auto stats = task_files("stat");
   if (!stats) return true;
-  for (const std::string& stat : *stats) {
+  for (const auto& [tid, stat] : *stats) {
     // "tid (comm) S ...": the state follows the last ')' (comm may hold anything).
     const size_t state = stat.rfind(')') + 2;
     if (state < stat.size() && (stat[state] == 'R' || stat[state] == 'D')) return true;
@@ -385,16 +386,25 @@ bool CgroupRun::any_runnable() const {
   return false;
 }
 
-uint64_t CgroupRun::run_delay_ns() const {
+uint64_t CgroupRun::run_delay_ns() {
   auto schedstats = task_files("schedstat");
-  if (!schedstats) return 0;
-  uint64_t total = 0;
-  for (const std::string& schedstat : *schedstats) {
-    // "<ns on a CPU> <ns queued for one> <timeslices>"
-    std::istringstream fields(schedstat);
-    uint64_t on_cpu = 0, queued = 0;
-    if (fields >> on_cpu >> queued) total += queued;
+  std::map<std::string, uint64_t> seen;
+  if (schedstats) {
+    for (const auto& [tid, schedstat] : *schedstats) {
+      // "<ns on a CPU> <ns queued for one> <timeslices>"
+      std::istringstream fields(schedstat);
+      uint64_t on_cpu = 0, queued = 0;
+      if (fields >> on_cpu >> queued) seen[tid] = queued;
+    }
   }
+  for (const auto& [tid, queued] : queued_ns_by_tid_) {
+    auto now = seen.find(tid);
+    // Gone, or a new task under a reused id: what the old one had counts as ended.
+    if (now == seen.end() || now->second < queued) ended_queued_ns_ += queued;
+  }
+  queued_ns_by_tid_ = std::move(seen);
+  uint64_t total = ended_queued_ns_;
+  for (const auto& [tid, queued] : queued_ns_by_tid_) total += queued;
   return total;
 }
 

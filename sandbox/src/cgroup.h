@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -68,14 +69,17 @@ class CgroupRun {
   // Whether a task of the run is on a CPU or queued for one (or in uninterruptible sleep): a
   // program starved on a busy host, as opposed to one that sleeps or blocks.
   bool any_runnable() const;
-  // Time the run's live tasks spent queued for a CPU (schedstat run_delay, summed): with
-  // cpu_ns, what the run asked of the CPUs, whether or not a busy host gave it.
-  uint64_t run_delay_ns() const;
+  // Time the run's tasks spent queued for a CPU (schedstat run_delay, summed): with cpu_ns, what
+  // the run asked of the CPUs, whether or not a busy host gave it. Never decreases: a task that
+  // ended keeps the queue time last seen of it (otherwise a starved program that exits between
+  // two samples would look as if it had asked for nothing, and be taken for a waiting one).
+  uint64_t run_delay_ns();
   CgroupStats stats() const;
 
  private:
-  // /proc/<tid>/<name> of each live task of the run, or nullopt when the task list is unreadable.
-  std::optional<std::vector<std::string>> task_files(const char* name) const;
+  // (tid, contents) of each live task of the run, or nullopt when the task list is unreadable.
+  std::optional<std::vector<std::pair<std::string, std::string>>> task_files(
+      const char* name) const;
   friend class CgroupManager;
   uint64_t raw_cpu_ns() const;
   uint64_t oom_kills() const;
@@ -87,6 +91,8 @@ class CgroupRun {
   uint64_t cpu_base_ns_ = 0;
   uint64_t oom_base_ = 0;
   uint64_t memory_base_bytes_ = 0;
+  std::map<std::string, uint64_t> queued_ns_by_tid_;  // run_delay_ns: the last seen of each task
+  uint64_t ended_queued_ns_ = 0;                      // and what tasks that ended had
 };
 
 }  // namespace codejudge::sandbox
