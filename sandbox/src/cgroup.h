@@ -25,7 +25,8 @@ class Instance;
 // grace period (about 12 ms here), which would dominate a run. So no run ever migrates:
 // on v2 the child is born in a fresh cgroup (clone3 with CLONE_INTO_CGROUP); on v1, where
 // that does not exist, each slot has a persistent cgroup that one launcher thread joins
-// once, and children cloned by that thread inherit it.
+// once, and children cloned by that thread inherit it. That join is a thread moving only
+// itself, which the kernel does without the global lock (Linux 5.13 on), so it is cheap too.
 class CgroupManager {
  public:
   // Finds where this process may create cgroups and prepares a parent for its runs, named
