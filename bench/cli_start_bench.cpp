@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -42,7 +43,7 @@ double run_ms(const std::vector<std::string>& argv) {
   int err = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
   int status = 0;
   if (err == 0) {
-    while (waitpid(pid, &status, 0) < 0) {
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
   }
   const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
