@@ -26,7 +26,9 @@ class Instance;
 // grace period (about 12 ms here), which would dominate a run. So no run ever migrates:
 // on v2 the child is born in a fresh cgroup (clone3 with CLONE_INTO_CGROUP); on v1, where
 // that does not exist, each slot has a persistent cgroup that one launcher thread joins
-// once, and children cloned by that thread inherit it.
+// once, and children cloned by that thread inherit it. That join is a thread moving only
+// itself, which the kernel does without the global lock (since its commit 9a3284fad42f, "cgroup:
+// Optimize single thread migration", 2019, also in 5.4 stable), so it costs no grace period.
 class CgroupManager {
  public:
   // Finds where this process may create cgroups and prepares a parent for its runs, named

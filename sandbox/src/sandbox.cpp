@@ -27,6 +27,7 @@
 #include <cstring>
 #include <deque>
 #include <functional>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -86,29 +87,42 @@ struct Pipe {
 };
 
 // One pre-made empty network namespace shared by every run: creating a fresh one per run
-// costs milliseconds (more under load), and an empty one isolates just as well.
-UniqueFd make_empty_netns(std::string* error) {
-  UniqueFd result;
-  std::thread worker([&] {
-    // Namespaces of a thread: unshare here leaves the rest of the process alone.
+// costs milliseconds (more under load), and an empty one isolates just as well. Made on a
+// thread of its own (unshare there leaves the rest of the process alone); the future holds
+// its descriptor, or none with *error set.
+std::future<UniqueFd> start_empty_netns(std::string* error) {
+  return std::async(std::launch::async, [error] {
+    UniqueFd result;
     if (unshare(CLONE_NEWNET) != 0) {
       *error = errno_message("unshare(CLONE_NEWNET)");
-      return;
+      return result;
     }
     result.reset(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
     if (!result.valid()) *error = errno_message("open /proc/thread-self/ns/net");
+    return result;
   });
-  worker.join();
-  return result;
 }
 
-// Can this host give a forked process a new user namespace? Probed once.
-bool probe_user_namespace() {
-  pid_t pid = static_cast<pid_t>(syscall(SYS_clone, SIGCHLD, nullptr, nullptr, nullptr, 0));
-  if (pid == 0) _exit(unshare(CLONE_NEWUSER) == 0 ? 0 : 1);
+UniqueFd make_empty_netns(std::string* error) {
+  return start_empty_netns(error).get();
+}
+
+// Runs probe(arg) in a child process that shares our memory until it exits (CLONE_VM and
+// CLONE_VFORK, as posix_spawn does): no page tables are copied, which for a large server is
+// most of the cost of a fork. The probe makes system calls only, on a stack of its own, with
+// every signal blocked so that none of our handlers runs in it. True when it returns 0.
+bool probe_in_child(int (*probe)(void*), void* arg) {
+  constexpr size_t kStackBytes = 64 << 10;
+  std::vector<char> stack(kStackBytes);
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  pid_t pid = clone(probe, stack.data() + stack.size(), CLONE_VM | CLONE_VFORK | SIGCHLD, arg);
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
   if (pid < 0) return false;
   int status = 0;
-  waitpid(pid, &status, 0);
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
   return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
@@ -131,20 +145,30 @@ UniqueFd make_agent_memfd() {
   return fd;
 }
 
-bool probe_seccomp_notify(const SeccompProgram& program) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-    sock_fprog prog{static_cast<unsigned short>(program.instructions.size()),
-                    const_cast<sock_filter*>(program.instructions.data())};
-    long fd =
-        syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
-    _exit(fd >= 0 ? 0 : 1);
-  }
-  if (pid < 0) return false;
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+// Can this host give a child a new user namespace, the way the run's child asks for one?
+int user_namespace_probe(void*) {
+  return unshare(CLONE_NEWUSER) == 0 ? 0 : 1;
+}
+
+// Does the kernel take this filter with a listener for its notifications? Loaded in the
+// probe's own process, which exits at once.
+int seccomp_notify_probe(void* arg) {
+  const auto* program = static_cast<const SeccompProgram*>(arg);
+  sock_fprog prog{static_cast<unsigned short>(program->instructions.size()),
+                  const_cast<sock_filter*>(program->instructions.data())};
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return 1;
+  long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+  return fd >= 0 ? 0 : 1;
+}
+
+// The filter the runs load: with notifications where the kernel gives this process a listener,
+// else the variant that kills (older kernels, or a filter above ours that has a listener
+// already), which *warning then says. False with *error when no filter can be built.
+bool prepare_seccomp(SeccompProgram* program, std::string* warning, std::string* error) {
+  if (!build_seccomp_program(true, program, error)) return false;
+  if (probe_in_child(seccomp_notify_probe, program)) return true;
+  *warning = "seccomp user notification unavailable: forbidden syscalls kill without a name";
+  return build_seccomp_program(false, program, error);
 }
 
 }  // namespace
@@ -393,6 +417,15 @@ std::unique_ptr<Sandbox> Sandbox::create(const Options& options, std::string* er
     return nullptr;
   }
 
+  // A CLI command pays for all of this on every run, so what does not depend on the rest is
+  // made on threads of its own meanwhile: the first network namespace (the longest, about
+  // 0.5 ms) and the seccomp filter with its probe. Every return below waits for both (the
+  // futures' destructors).
+  std::string netns_error, seccomp_error, seccomp_warning;
+  std::future<UniqueFd> first_netns = start_empty_netns(&netns_error);
+  std::future<bool> seccomp = std::async(std::launch::async, prepare_seccomp, &impl->seccomp,
+                                         &seccomp_warning, &seccomp_error);
+
   // The uids and the lock that other instances on this host respect.
   std::string instance_error;
   impl->instance =
@@ -405,39 +438,9 @@ std::unique_ptr<Sandbox> Sandbox::create(const Options& options, std::string* er
   report.uid_base = impl->instance->uid_base();
   report.uid_count = options.uid_count;
 
-  std::string netns_error;
-  impl->netns.resize(options.uid_count);
-  impl->netns[0] = make_empty_netns(&netns_error);
-  report.network_namespace = impl->netns[0].valid();
-  if (!report.network_namespace) {
-    *error = "cannot create a network namespace: " + netns_error;
-    return nullptr;
-  }
-
-  std::string seccomp_error;
-  if (!build_seccomp_program(true, &impl->seccomp, &seccomp_error)) {
-    *error = "cannot build the seccomp filter: " + seccomp_error;
-    return nullptr;
-  }
-  report.seccomp = true;
-  report.seccomp_notify = probe_seccomp_notify(impl->seccomp);
-  if (!report.seccomp_notify) {
-    // Older kernels: the filter kills instead, and we cannot name the syscall.
-    report.warnings.push_back(
-        "seccomp user notification unavailable: forbidden syscalls kill without a name");
-    if (!build_seccomp_program(false, &impl->seccomp, &seccomp_error)) {
-      *error = "cannot build the seccomp filter: " + seccomp_error;
-      return nullptr;
-    }
-  }
-
   // A run whose child died early must not kill the whole server with SIGPIPE.
   signal(SIGPIPE, SIG_IGN);
-  report.user_namespaces = probe_user_namespace();
-  if (!report.user_namespaces) {
-    report.warnings.push_back(
-        "user namespaces unavailable: programs run under their own uid without one");
-  }
+  report.user_namespaces = probe_in_child(user_namespace_probe, nullptr);
 
   std::string cgroup_error = "turned off by Options::cgroups";
   if (options.cgroups) {
@@ -447,7 +450,29 @@ std::unique_ptr<Sandbox> Sandbox::create(const Options& options, std::string* er
     report.cgroup_version = impl->cgroups->version();
     report.cgroup_root = impl->cgroups->root();
     report.cgroup_controllers = impl->cgroups->controllers();
-  } else {
+  }
+
+  if (!seccomp.get()) {
+    *error = "cannot build the seccomp filter: " + seccomp_error;
+    return nullptr;
+  }
+  report.seccomp = true;
+  report.seccomp_notify = impl->seccomp.notify;
+  impl->netns.resize(options.uid_count);
+  impl->netns[0] = first_netns.get();
+  report.network_namespace = impl->netns[0].valid();
+  if (!report.network_namespace) {
+    *error = "cannot create a network namespace: " + netns_error;
+    return nullptr;
+  }
+
+  // The degraded modes, once each.
+  if (!seccomp_warning.empty()) report.warnings.push_back(seccomp_warning);
+  if (!report.user_namespaces) {
+    report.warnings.push_back(
+        "user namespaces unavailable: programs run under their own uid without one");
+  }
+  if (!impl->cgroups) {
     report.warnings.push_back("cgroups unusable (" + cgroup_error +
                               "): falling back to rlimits; CPU time and memory are per "
                               "process, not per process tree");
