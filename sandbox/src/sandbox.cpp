@@ -253,7 +253,6 @@ struct Sandbox::Impl {
   std::vector<uint32_t> free_slots;
   // v1 only, one per slot, made on first use; declared after cgroups so they stop first.
   std::vector<std::unique_ptr<Launcher>> launchers;
-  std::vector<std::string> launcher_errors;
   // Warm runtimes: the agent library they load (a sealed memfd), and the runtimes of each slot
   // (at most kRuntimesPerSlot, least recently used last), used only by the run holding the
   // slot; declared last so they stop first.
@@ -329,6 +328,16 @@ struct Sandbox::Impl {
 };
 
 namespace {
+
+// Where a bind appears inside the sandbox.
+const std::string& bind_target(const Bind& bind) {
+  return bind.sandbox_path.empty() ? bind.host_path : bind.sandbox_path;
+}
+
+// A bind target must be an absolute path that cannot climb out of the new root.
+bool valid_bind_target(const std::string& inside) {
+  return !inside.empty() && inside[0] == '/' && inside.find("/..") == std::string::npos;
+}
 
 // mkdir ops for every missing ancestor of path under root ("/a/b/c" -> /a, /a/b).
 void add_parent_dirs(const std::string& root, const std::string& path, std::vector<MountOp>* ops) {
@@ -839,8 +848,8 @@ bool Sandbox::Impl::make_plan(const RunSpec& spec, RunPlan* plan, std::string* e
   for (MountOp& op : run_mounts(spec, root_dir, outside_uid)) child.ops.push_back(std::move(op));
   if (!spec.work_dir.empty()) add_path_ops(spec.work_dir, "/work", true, &child.ops);
   for (const Bind& bind : spec.binds) {
-    const std::string& inside = bind.sandbox_path.empty() ? bind.host_path : bind.sandbox_path;
-    if (inside.empty() || inside[0] != '/' || inside.find("/..") != std::string::npos) {
+    const std::string& inside = bind_target(bind);
+    if (!valid_bind_target(inside)) {
       return fail("bind target must be an absolute path without ..: " + inside);
     }
     struct stat st {};
@@ -935,11 +944,6 @@ ChildPlan Sandbox::Impl::program_plan(const RunSpec& spec, bool cgroup) const {
 
 namespace {
 
-// Where a bind appears inside the sandbox.
-const std::string& bind_target(const Bind& bind) {
-  return bind.sandbox_path.empty() ? bind.host_path : bind.sandbox_path;
-}
-
 // The regular files of a flat directory, within the size a warm run copies; false when it holds
 // anything else (a subdirectory, a symlink) or more.
 bool list_flat_directory(int dir_fd, std::vector<std::string>* names, uint64_t* total_bytes) {
@@ -977,11 +981,7 @@ bool Sandbox::Impl::warm_eligible(const RunSpec& spec) const {
     return false;
   }
   for (const Bind& bind : spec.binds) {
-    const std::string& inside = bind_target(bind);
-    if (bind.writable || inside.empty() || inside[0] != '/' ||
-        inside.find("/..") != std::string::npos) {
-      return false;
-    }
+    if (bind.writable || !valid_bind_target(bind_target(bind))) return false;
   }
   return true;
 }
